@@ -1,0 +1,39 @@
+# make demo   - deploy the proxy to a local container in front of a UCServer stand-in
+# make test   - lint, unit tests and the molecule scenarios (what CI runs)
+# Both install what they need first (scripts/bootstrap.sh, scripts/images.sh).
+SHELL := /bin/bash
+VENV := $(CURDIR)/.venv
+export PATH := $(VENV)/bin:$(PATH)
+export CONTAINERS_CONF := $(CURDIR)/tests/containers.conf
+export ANSIBLE_FORCE_COLOR := 0
+export PY_COLORS := 0
+SCENARIOS ?= default
+
+.PHONY: bootstrap images demo demo-clean test lint unit molecule
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+images: bootstrap
+	@scripts/images.sh
+
+demo: images
+	@scripts/demo.sh
+
+demo-clean:
+	@scripts/demo.sh clean
+
+test: lint unit molecule
+
+lint: bootstrap
+	yamllint --strict .
+	ansible-lint --profile production
+
+unit: bootstrap
+	pytest -q tests/unit
+
+molecule: images
+	@for scenario in $(SCENARIOS); do \
+	  echo "== molecule test -s $$scenario"; \
+	  molecule test -s $$scenario || exit 1; \
+	done

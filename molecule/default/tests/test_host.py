@@ -1,0 +1,64 @@
+"""What an admin checks on the proxy host itself."""
+from conftest import CERTIFICATE, PROXIES
+
+testinfra_hosts = PROXIES
+
+
+def test_nginx_is_installed_enabled_and_running(host):
+    assert host.package("nginx").is_installed
+    nginx = host.service("nginx")
+    assert nginx.is_enabled
+    assert nginx.is_running
+
+
+def test_site_is_in_sites_available_and_linked_from_sites_enabled(host):
+    site = host.file("/etc/nginx/sites-available/reverseproxy")
+    assert site.is_file
+    assert "proxy_pass http://ucserver_reverseproxy;" in site.content_string
+    link = host.file("/etc/nginx/sites-enabled/reverseproxy")
+    assert link.is_symlink
+    assert link.linked_to == "/etc/nginx/sites-available/reverseproxy"
+
+
+def test_debian_default_site_is_disabled(host):
+    assert not host.file("/etc/nginx/sites-enabled/default").exists
+
+
+def test_whole_nginx_configuration_passes_nginx_t_without_warnings(host):
+    result = host.run("nginx -t")
+    assert result.rc == 0, result.stderr
+    assert "test is successful" in result.stderr
+    assert "[warn]" not in result.stderr, result.stderr
+
+
+def test_tls_settings_are_defined_once_at_http_level(host):
+    """Debian's stock `ssl_protocols TLSv1 TLSv1.1 ...` must be gone from the running config."""
+    dump = host.run("nginx -T").stdout
+    protocols = [line.strip() for line in dump.splitlines() if line.strip().startswith("ssl_protocols")]
+    assert protocols == ["ssl_protocols TLSv1.2 TLSv1.3;"]
+    assert "ssl on;" not in dump
+
+
+def test_private_key_is_root_only(host):
+    key = host.file("/etc/nginx/tls/reverseproxy.key")
+    assert key.user == "root"
+    assert key.group == "root"
+    assert key.mode == 0o600
+
+
+def test_certificate_names_every_server_name(host):
+    text = host.run(f"python3 -c \"from cryptography import x509; "
+                    f"c = x509.load_pem_x509_certificate(open('{CERTIFICATE}','rb').read()); "
+                    f"print(c.extensions.get_extension_for_class(x509.SubjectAlternativeName).value)\"")
+    assert "uc.example.test" in text.stdout and "ucproxy.example.test" in text.stdout
+
+
+def test_dhparam_is_the_rfc7919_ffdhe2048_group(host):
+    dhparam = host.file("/etc/nginx/tls/dhparam.pem")
+    assert dhparam.is_file
+    assert "ssl_dhparam /etc/nginx/tls/dhparam.pem;" in host.file("/etc/nginx/nginx.conf").content_string
+    # RFC 7919 primes start with 64 one-bits followed by the digits of e.
+    prime = host.run("python3 -c \"from cryptography.hazmat.primitives.serialization import "
+                     "load_pem_parameters as l; p = l(open('/etc/nginx/tls/dhparam.pem','rb').read())"
+                     ".parameter_numbers().p; print(p.bit_length(), hex(p)[:26])\"")
+    assert prime.stdout.split() == ["2048", "0xffffffffffffffffadf85458"]

@@ -1,0 +1,71 @@
+"""HTTP behaviour seen from a client on the network and from the UCServer stand-in."""
+import pytest
+
+from conftest import PROXIES, SERVER_NAME
+
+testinfra_hosts = PROXIES
+
+
+def test_port_80_redirects_permanently_to_https_same_host_and_path(client):
+    response = client.request(f"http://{SERVER_NAME}/ws/client/createsession?ucsid=42")
+    assert response.status == 301
+    assert response.headers["location"] == f"https://{SERVER_NAME}/ws/client/createsession?ucsid=42"
+
+
+def test_https_answer_comes_from_the_ucserver(client):
+    response = client.request(f"https://{SERVER_NAME}/ws/direct/version?x=1")
+    assert response.status == 200
+    echo = response.json()
+    assert (echo["method"], echo["path"], echo["query"]) == ("GET", "/ws/direct/version", "x=1")
+
+
+@pytest.mark.parametrize("path,status", [
+    ("/", 200),                    # UCServer answer
+    ("/standin/status/404", 404),  # UCServer error passed through
+    ("/standin/status/502", 502),
+])
+def test_hsts_is_sent_on_success_and_error_answers(client, path, status):
+    response = client.request(f"https://{SERVER_NAME}{path}")
+    assert response.status == status
+    assert response.headers["strict-transport-security"] == "max-age=63072000"
+
+
+def test_hsts_is_sent_on_errors_nginx_generates_itself(client):
+    # 11 MB exceeds client_max_body_size (10m): nginx answers 413 without asking the UCServer.
+    client.run("head -c 11000000 /dev/zero > /tmp/too-big")
+    response = client.request(f"https://{SERVER_NAME}/upload", "--data-binary", "@/tmp/too-big")
+    assert response.status == 413
+    assert response.headers["strict-transport-security"] == "max-age=63072000"
+
+
+def test_ucserver_sees_forwarded_headers_and_no_upgrade_on_plain_requests(client):
+    client_ip = client.run("hostname -I").stdout.split()[0]
+    headers = client.request(f"https://{SERVER_NAME}/ws/client/createsession").json()["headers"]
+    assert headers["Host"] == SERVER_NAME
+    assert headers["X-Forwarded-For"] == client_ip
+    assert headers["X-Real-IP"] == client_ip
+    assert headers["X-Forwarded-Proto"] == "https"
+    assert headers["X-Forwarded-Host"] == SERVER_NAME
+    assert "upgrade" not in headers.get("Connection", "").lower()
+    assert "Upgrade" not in headers
+
+
+def test_post_body_arrives_intact(client):
+    client.run("head -c 2000000 /dev/urandom > /tmp/post-body")
+    expected = client.run("sha256sum /tmp/post-body").stdout.split()[0]
+    response = client.request(f"https://{SERVER_NAME}/ws/client/upload", "--data-binary", "@/tmp/post-body")
+    echo = response.json()
+    assert echo["method"] == "POST"
+    assert (echo["body_length"], echo["body_sha256"]) == (2000000, expected)
+
+
+def test_absolute_http_redirect_from_the_ucserver_is_rewritten_to_https(client):
+    target = f"http://{SERVER_NAME}/ws/client/next?a=b"
+    response = client.request(f"https://{SERVER_NAME}/standin/redirect?location={target}")
+    assert response.status == 302
+    assert response.headers["location"] == f"https://{SERVER_NAME}/ws/client/next?a=b"
+
+
+def test_browsers_get_http2(client):
+    assert client.request(f"https://{SERVER_NAME}/", "--http2").http_version == "2"
+    assert client.request(f"https://{SERVER_NAME}/", "--http1.1").http_version == "1.1"

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds the local container images the demo and tests run on, unless they exist.
+# No registry is needed: the Debian bases come from debootstrap against the host's mirror.
+# Image names come from scripts/images.env and can be overridden in the environment.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/images.env
+
+mirror() {
+  local uri
+  uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  [[ -z "$uri" ]] && uri=$(awk '/^deb / && !/security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+  echo "${uri:-http://deb.debian.org/debian}"
+}
+
+build_base() {  # build_base SUITE IMAGE
+  local suite=$1 image=$2 root
+  if podman image exists "$image"; then echo "image $image: present"; return; fi
+  echo "image $image: debootstrap $suite from $(mirror) (about 1-2 minutes)"
+  root=$(mktemp -d /var/tmp/ucproxy-rootfs.XXXXXX)
+  trap 'rm -rf "$root"' RETURN
+  debootstrap --variant=minbase \
+    --include=systemd,systemd-sysv,python3,ca-certificates,iproute2,procps \
+    "$suite" "$root" "$(mirror)" >"$root.log" 2>&1 || { tail -20 "$root.log"; exit 1; }
+  rm -f "$root.log"
+  # The mirror must be reachable from inside the container as it is from the host.
+  echo "deb $(mirror) $suite main" >"$root/etc/apt/sources.list"
+  tar -C "$root" -c . | podman import --quiet --change 'CMD ["/lib/systemd/systemd"]' - "$image" >/dev/null
+  echo "image $image: built"
+}
+
+build_tools() {
+  if podman image exists "$UCPROXY_IMAGE_TOOLS"; then echo "image $UCPROXY_IMAGE_TOOLS: present"; return; fi
+  echo "image $UCPROXY_IMAGE_TOOLS: installing curl, openssl, python3-websockets, testssl.sh"
+  podman build --quiet --build-arg BASE="$UCPROXY_IMAGE_DEBIAN13" \
+    -f tests/images/Containerfile.tools -t "$UCPROXY_IMAGE_TOOLS" tests/images >/dev/null
+  echo "image $UCPROXY_IMAGE_TOOLS: built"
+}
+
+build_base bookworm "$UCPROXY_IMAGE_DEBIAN12"
+build_base trixie "$UCPROXY_IMAGE_DEBIAN13"
+build_tools

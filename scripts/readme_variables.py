@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Writes the README's variable table from roles/reverse_proxy/meta/argument_specs.yml, the one
+description of every option. With --check, exits 1 if the README's table is stale."""
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+SPECS = ROOT / "roles" / "reverse_proxy" / "meta" / "argument_specs.yml"
+BEGIN, END = "<!-- BEGIN VARIABLES (scripts/readme_variables.py) -->", "<!-- END VARIABLES -->"
+
+
+def markdown(text: str) -> str:
+    """ansible-doc markup (C(), O(), V()) to Markdown code spans."""
+    return re.sub(r"\b[COV]\(([^)]*)\)", r"`\1`", text).replace("|", "\\|")
+
+
+def table() -> str:
+    options = yaml.safe_load(SPECS.read_text())["argument_specs"]["main"]["options"]
+    rows = ["| Variable | Type | Default | Description |", "| --- | --- | --- | --- |"]
+    for name, spec in options.items():
+        kind = spec["type"] + (f" of {spec['elements']}" if "elements" in spec else "")
+        if "choices" in spec:
+            kind += " (" + ", ".join(str(c) for c in spec["choices"]) + ")"
+        default = spec.get("default")
+        shown = "" if default is None else f"`{yaml.safe_dump(default, default_flow_style=True).strip().removesuffix('...').strip()}`"
+        rows.append(f"| `{name}` | {kind} | {shown} | {markdown(' '.join(spec['description']))} |")
+    return "\n".join(rows)
+
+
+def main() -> int:
+    text = README.read_text()
+    start, stop = text.index(BEGIN) + len(BEGIN), text.index(END)
+    updated = text[:start] + "\n" + table() + "\n" + text[stop:]
+    if "--check" in sys.argv:
+        if updated != text:
+            print("README.md variable table is stale: run scripts/readme_variables.py", file=sys.stderr)
+            return 1
+        return 0
+    README.write_text(updated)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""WebSocket client used by the tests: opens a WebSocket through the proxy, sends messages
+and checks that each comes back unchanged. Prints a JSON summary; exits 1 on any failure."""
+import argparse
+import json
+import socket
+import ssl
+import sys
+from urllib.parse import urlsplit
+
+from websockets.sync.client import connect
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url", help="for example wss://uc.example.test/ws/client/websocket")
+    parser.add_argument("--connect-to", help="HOST:PORT to connect to instead of the URL's host")
+    parser.add_argument("--cafile", help="CA file that must verify the proxy's certificate")
+    parser.add_argument("--messages", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=10.0)
+    args = parser.parse_args()
+
+    url = urlsplit(args.url)
+    target = args.connect_to or f"{url.hostname}:{url.port or (443 if url.scheme == 'wss' else 80)}"
+    host, port = target.rsplit(":", 1)
+    sock = socket.create_connection((host, int(port)), timeout=args.timeout)
+    tls = None
+    if url.scheme == "wss":
+        tls = ssl.create_default_context(cafile=args.cafile)
+    summary = {"sent": 0, "echoed": 0}
+    try:
+        with connect(args.url, sock=sock, ssl=tls, server_hostname=url.hostname if tls else None,
+                     open_timeout=args.timeout, close_timeout=args.timeout) as ws:
+            summary["status"] = ws.response.status_code
+            summary["response_headers"] = dict(ws.response.headers.raw_items())
+            for i in range(args.messages):
+                message = f"ucproxy test message {i}"
+                ws.send(message)
+                summary["sent"] += 1
+                if ws.recv(timeout=args.timeout) == message:
+                    summary["echoed"] += 1
+    except Exception as exc:  # the summary names the failure for the test's message
+        summary["error"] = f"{type(exc).__name__}: {exc}"
+    print(json.dumps(summary))
+    return 0 if summary["echoed"] == args.messages and "error" not in summary else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
