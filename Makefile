@@ -7,7 +7,7 @@ export PATH := $(VENV)/bin:$(PATH)
 export CONTAINERS_CONF := $(CURDIR)/tests/containers.conf
 export ANSIBLE_FORCE_COLOR := 0
 export PY_COLORS := 0
-SCENARIOS ?= default
+SCENARIOS ?= default faults
 
 .PHONY: bootstrap images demo demo-clean test lint unit molecule
 

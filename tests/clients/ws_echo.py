@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """WebSocket client used by the tests: opens a WebSocket through the proxy, sends messages
-and checks that each comes back unchanged. Prints a JSON summary; exits 1 on any failure."""
+and checks that each comes back unchanged. Prints a JSON summary; exits 1 on any failure.
+With --hold SECONDS it keeps the WebSocket open that long, exchanging a message every 0.2 s,
+and prints {"opened": true} as soon as the first echo came back."""
 import argparse
 import json
 import socket
 import ssl
 import sys
+import time
 from urllib.parse import urlsplit
 
 from websockets.sync.client import connect
@@ -17,7 +20,8 @@ def main() -> int:
     parser.add_argument("--connect-to", help="HOST:PORT to connect to instead of the URL's host")
     parser.add_argument("--cafile", help="CA file that must verify the proxy's certificate")
     parser.add_argument("--messages", type=int, default=3)
-    parser.add_argument("--timeout", type=float, default=10.0)
+    parser.add_argument("--hold", type=float, default=0.0, help="keep the WebSocket open this many seconds")
+    parser.add_argument("--timeout", type=float, default=30.0)
     args = parser.parse_args()
 
     url = urlsplit(args.url)
@@ -33,16 +37,23 @@ def main() -> int:
                      open_timeout=args.timeout, close_timeout=args.timeout) as ws:
             summary["status"] = ws.response.status_code
             summary["response_headers"] = dict(ws.response.headers.raw_items())
-            for i in range(args.messages):
+            deadline = time.monotonic() + args.hold
+            i = 0
+            while i < args.messages or time.monotonic() < deadline:
                 message = f"ucproxy test message {i}"
                 ws.send(message)
                 summary["sent"] += 1
                 if ws.recv(timeout=args.timeout) == message:
                     summary["echoed"] += 1
+                if i == 0 and args.hold:
+                    print(json.dumps({"opened": True}), flush=True)
+                if args.hold:
+                    time.sleep(0.2)
+                i += 1
     except Exception as exc:  # the summary names the failure for the test's message
         summary["error"] = f"{type(exc).__name__}: {exc}"
     print(json.dumps(summary))
-    return 0 if summary["echoed"] == args.messages and "error" not in summary else 1
+    return 0 if summary["echoed"] == summary["sent"] >= args.messages and "error" not in summary else 1
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """What an admin checks on the proxy host itself."""
-from conftest import CERTIFICATE, PROXIES
+from molecule_support import CERTIFICATE, PROXIES, tls_profile
 
 testinfra_hosts = PROXIES
 
@@ -35,7 +35,8 @@ def test_tls_settings_are_defined_once_at_http_level(host):
     """Debian's stock `ssl_protocols TLSv1 TLSv1.1 ...` must be gone from the running config."""
     dump = host.run("nginx -T").stdout
     protocols = [line.strip() for line in dump.splitlines() if line.strip().startswith("ssl_protocols")]
-    assert protocols == ["ssl_protocols TLSv1.2 TLSv1.3;"]
+    expected = "TLSv1.3" if tls_profile(host) == "modern" else "TLSv1.2 TLSv1.3"
+    assert protocols == [f"ssl_protocols {expected};"]
     assert "ssl on;" not in dump
 
 
@@ -53,7 +54,15 @@ def test_certificate_names_every_server_name(host):
     assert "uc.example.test" in text.stdout and "ucproxy.example.test" in text.stdout
 
 
-def test_dhparam_is_the_rfc7919_ffdhe2048_group(host):
+def test_nginx_answers_without_version_and_systemd_restarts_it(host):
+    assert "server_tokens off;" in host.file("/etc/nginx/nginx.conf").content_string
+    assert host.run("systemctl show nginx --property Restart").stdout.strip() == "Restart=always"
+
+
+def test_dhparam_is_the_rfc7919_ffdhe2048_group_unless_the_profile_has_no_dhe(host):
+    if tls_profile(host) == "modern":
+        assert "ssl_dhparam" not in host.run("nginx -T").stdout
+        return
     dhparam = host.file("/etc/nginx/tls/dhparam.pem")
     assert dhparam.is_file
     assert "ssl_dhparam /etc/nginx/tls/dhparam.pem;" in host.file("/etc/nginx/nginx.conf").content_string

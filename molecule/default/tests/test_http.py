@@ -1,7 +1,9 @@
 """HTTP behaviour seen from a client on the network and from the UCServer stand-in."""
+import json
+
 import pytest
 
-from conftest import PROXIES, SERVER_NAME
+from molecule_support import PROXIES, SERVER_NAME
 
 testinfra_hosts = PROXIES
 
@@ -13,10 +15,10 @@ def test_port_80_redirects_permanently_to_https_same_host_and_path(client):
 
 
 def test_https_answer_comes_from_the_ucserver(client):
-    response = client.request(f"https://{SERVER_NAME}/ws/direct/version?x=1")
+    response = client.request(f"https://{SERVER_NAME}/ws/client/version?x=1")
     assert response.status == 200
     echo = response.json()
-    assert (echo["method"], echo["path"], echo["query"]) == ("GET", "/ws/direct/version", "x=1")
+    assert (echo["method"], echo["path"], echo["query"]) == ("GET", "/ws/client/version", "x=1")
 
 
 @pytest.mark.parametrize("path,status", [
@@ -24,18 +26,39 @@ def test_https_answer_comes_from_the_ucserver(client):
     ("/standin/status/404", 404),  # UCServer error passed through
     ("/standin/status/502", 502),
 ])
-def test_hsts_is_sent_on_success_and_error_answers(client, path, status):
+def test_hsts_and_security_headers_are_sent_on_success_and_error_answers(client, path, status):
     response = client.request(f"https://{SERVER_NAME}{path}")
     assert response.status == status
     assert response.headers["strict-transport-security"] == "max-age=63072000"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
 
 
-def test_hsts_is_sent_on_errors_nginx_generates_itself(client):
+def test_errors_nginx_generates_itself_carry_hsts_and_no_version(client):
     # 11 MB exceeds client_max_body_size (10m): nginx answers 413 without asking the UCServer.
     client.run("head -c 11000000 /dev/zero > /tmp/too-big")
     response = client.request(f"https://{SERVER_NAME}/upload", "--data-binary", "@/tmp/too-big")
     assert response.status == 413
     assert response.headers["strict-transport-security"] == "max-age=63072000"
+    assert response.headers["server"] == "nginx"
+    assert "nginx/" not in response.body
+
+
+@pytest.mark.parametrize("url", ["http://unknown.example.test/", "http://10.0.0.1/"])
+def test_port_80_does_not_answer_for_unknown_names(client, url):
+    result = client.curl(url)
+    assert result.rc == 52, result.stderr  # "Empty reply from server": nginx closed the connection (444)
+
+
+@pytest.mark.parametrize("http", ["--http1.1", "--http2"])
+def test_https_request_for_an_unknown_host_is_not_proxied(client, http):
+    # The TLS handshake names a configured server, the Host header does not: nginx closes the
+    # connection (444), or, with HTTP/2 from nginx 1.25 on, answers 421 Misdirected Request.
+    result = client.curl(f"https://{SERVER_NAME}/", http, "-H", "Host: intranet.example.test")
+    if result.rc == 0:
+        assert json.loads(result.stdout)["response_code"] == 421
+    else:
+        assert "Empty reply" in result.stderr or "not closed cleanly" in result.stderr or result.rc == 56, result.stderr
 
 
 def test_ucserver_sees_forwarded_headers_and_no_upgrade_on_plain_requests(client):
@@ -69,3 +92,22 @@ def test_absolute_http_redirect_from_the_ucserver_is_rewritten_to_https(client):
 def test_browsers_get_http2(client):
     assert client.request(f"https://{SERVER_NAME}/", "--http2").http_version == "2"
     assert client.request(f"https://{SERVER_NAME}/", "--http1.1").http_version == "1.1"
+
+
+@pytest.mark.parametrize("path", ["/ws/direct/login", "/WS/Direct/login", "/ws/direct/"])
+def test_access_rule_keeps_a_path_from_other_networks(client, path):
+    response = client.request(f"https://{SERVER_NAME}{path}")
+    assert response.status == 403
+    assert response.headers["strict-transport-security"] == "max-age=63072000"
+
+
+def test_access_rule_lets_allowed_networks_through(client):
+    # /standin/ allows the private ranges, the client's network among them.
+    assert client.request(f"https://{SERVER_NAME}/standin/status/200").status == 200
+
+
+def test_extra_headers_and_directives_are_applied(client):
+    response = client.request(f"https://{SERVER_NAME}/ws/client/createsession")
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-ucproxy-server-directive"] == "applied"
+    assert response.json()["headers"]["X-Ucproxy-Location-Directive"] == "applied"

@@ -1,7 +1,7 @@
 """A real WebSocket client (python websockets) through the proxy to the stand-in's echo."""
 import pytest
 
-from conftest import PROXIES
+from molecule_support import PROXIES
 
 testinfra_hosts = PROXIES
 

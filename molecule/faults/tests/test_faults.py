@@ -1,0 +1,99 @@
+"""Failures never leave the phones offline: each fault is provoked on the running proxy while a
+client holds a WebSocket, and the proxy must keep (or quickly resume) serving."""
+import os
+
+import pytest
+import testinfra
+
+from molecule_support import PROXIES, RUNNER, SERVER_NAME, host_state, run_playbook, wait_for
+
+testinfra_hosts = PROXIES
+CONVERGE = os.path.join(os.path.dirname(__file__), "..", "converge.yml")
+CALLBACKS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "tests", "plugins", "callback")
+
+
+def _certificate_fingerprint(client) -> str:
+    result = client.run(f"echo | openssl s_client -connect {client.proxy}:443 -servername {SERVER_NAME} 2>/dev/null"
+                        " | openssl x509 -noout -fingerprint -sha256")
+    assert result.rc == 0, result.stderr
+    return result.stdout.strip()
+
+
+def _converge(extra_vars=None):
+    result = run_playbook(CONVERGE, extra_vars)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    return result
+
+
+@pytest.fixture
+def converged(host):
+    """Each fault starts from, and is left in, the converged default state."""
+    _converge()
+    yield
+    _converge()
+
+
+def test_change_rejected_by_nginx_keeps_the_previous_config_serving(host, client, converged):
+    fingerprint = _certificate_fingerprint(client)
+    before = host_state(host)
+    held = client.hold_websocket(15, "rejected-change")
+
+    result = run_playbook(CONVERGE, {"reverse_proxy_extra_server_directives": ["no_such_directive on"]})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert 'unknown directive "no_such_directive"' in output, output[-3000:]  # nginx's own words
+    assert "it was not activated" in output
+
+    assert host_state(host) == before, "files or nginx processes differ after the rejected change"
+    assert _certificate_fingerprint(client) == fingerprint
+    assert client.request(f"https://{SERVER_NAME}/ws/client/createsession").status == 200
+    summary = held.result()
+    assert "error" not in summary and summary["echoed"] == summary["sent"] > 10, summary
+
+    fixed = {"reverse_proxy_extra_server_directives": ["add_header X-Fixed yes always"]}
+    _converge(fixed)
+    assert client.request(f"https://{SERVER_NAME}/").headers["x-fixed"] == "yes"
+
+
+def test_killed_nginx_master_is_brought_back_by_systemd(host, client, converged):
+    master = host.file("/run/nginx.pid").content_string.strip()
+    host.run_expect([0], f"kill -KILL {master}")
+
+    def serving_again():
+        pid = host.run("cat /run/nginx.pid").stdout.strip()
+        answered = client.curl(f"https://{SERVER_NAME}/").rc == 0
+        return pid and pid != master and answered
+
+    wait_for(serving_again, 30, "nginx did not come back after its master was killed")
+    assert client.request(f"https://{SERVER_NAME}/").status == 200
+
+
+def test_run_interrupted_after_writing_the_site_file_is_completed_by_the_next_run(host, client, converged):
+    header = {"reverse_proxy_extra_headers": [{"name": "X-Interrupted", "value": "applied"}]}
+    interrupted = run_playbook(CONVERGE, header, env={
+        "ANSIBLE_CALLBACK_PLUGINS": CALLBACKS, "ANSIBLE_CALLBACKS_ENABLED": "interrupt_after_task",
+        "UCPROXY_INTERRUPT_AFTER": "Site file is rendered"})
+    assert interrupted.returncode < 0, "the run was not interrupted"  # killed by a signal
+    assert "X-Interrupted" in host.file("/etc/nginx/sites-available/reverseproxy").content_string
+    assert "x-interrupted" not in client.request(f"https://{SERVER_NAME}/").headers  # not reloaded yet
+
+    resumed = _converge(header)
+    assert client.request(f"https://{SERVER_NAME}/").headers["x-interrupted"] == "applied"
+    assert "changed=0" not in resumed.stdout  # the resumed run had to reload
+    # Same state as an uninterrupted run: running it once more changes nothing.
+    assert "changed=0" in _converge(header).stdout
+
+
+def test_unreachable_ucserver_gets_a_clean_502_of_ours_and_recovers(host, client, converged):
+    standin = testinfra.get_host(f"podman://{RUNNER.get_hosts('ucserver_standin')[0]}")
+    standin.run_expect([0], "systemctl stop ucserver-standin")
+    try:
+        response = client.request(f"https://{SERVER_NAME}/ws/client/createsession")
+        assert response.status == 502
+        assert "UCServer unreachable" in response.body
+        assert "nginx" not in response.body
+        assert response.headers["strict-transport-security"] == "max-age=63072000"
+    finally:
+        standin.run_expect([0], "systemctl start ucserver-standin")
+    wait_for(lambda: client.request(f"https://{SERVER_NAME}/").status == 200, 30,
+             "the proxy did not recover when the UCServer came back")

@@ -1,0 +1,212 @@
+"""Shared by the molecule scenarios' testinfra suites: the proxies under test and a client
+container that talks to them over the podman network, the way a ProCall app on the internet
+would. Each scenario's conftest.py imports everything from here."""
+import base64
+import datetime
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+import pytest
+import testinfra
+from testinfra.utils.ansible_runner import AnsibleRunner
+
+INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
+RUNNER = AnsibleRunner(INVENTORY)
+PROXIES = [f"podman://{name}" for name in RUNNER.get_hosts("ucproxy")]
+SERVER_NAME = "uc.example.test"
+SECOND_NAME = "ucproxy.example.test"
+CERTIFICATE = "/etc/nginx/tls/reverseproxy.fullchain.pem"
+# The test CA of tests/playbooks/test_pki.yml, where the scenario uses it.
+TEST_CA = os.path.join(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", ""), "pki", "root.crt")
+
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EPHEMERAL = os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "")
+
+
+def run_playbook(playbook: str, extra_vars: dict | None = None, env: dict | None = None, args: tuple = (),
+                 timeout: int = 600) -> subprocess.CompletedProcess:
+    """ansible-playbook against the scenario's inventory, as molecule runs it; the result."""
+    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", INVENTORY, *args, playbook]
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as variables:
+        json.dump(extra_vars or {}, variables)
+    command += ["-e", f"@{variables.name}"]
+    environment = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, "collections"),
+                       ANSIBLE_CONFIG=os.path.join(EPHEMERAL, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
+                       ANSIBLE_FORCE_COLOR="0", **(env or {}))
+    try:
+        # A session of its own, so a test can kill the whole run (workers included).
+        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=environment,
+                              start_new_session=True)
+    finally:
+        os.unlink(variables.name)
+
+
+def self_signed_certificate(key, names: list, days: int) -> bytes:
+    """PEM of a certificate for `names` valid until `days` from now (negative: already expired)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
+    certificate = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now + datetime.timedelta(days=min(days, 0) - 2))
+                   .not_valid_after(now + datetime.timedelta(days=days))
+                   .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), critical=False)
+                   .sign(key, hashes.SHA256()))
+    return certificate.public_bytes(serialization.Encoding.PEM)
+
+
+def private_key_pem(key) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
+
+
+def host_state(host) -> str:
+    """What must not change when a run is refused: every file nginx and its unit read, the
+    links, and the nginx processes (a reload replaces the workers)."""
+    files = host.run("find /etc/nginx /etc/systemd/system/nginx.service.d /var/lib/ucproxy-nginx "
+                     "-xdev -type f -print0 | sort -z | xargs -0 sha256sum").stdout
+    links = host.run(r"find /etc/nginx -type l -printf '%p -> %l\n' | sort").stdout
+    processes = host.run("pgrep -a nginx | sort").stdout
+    return files + links + processes
+
+
+def proxy_vars(host) -> dict:
+    """Inventory variables of the proxy behind a testinfra host."""
+    return RUNNER.get_variables(host.backend.name)
+
+
+def tls_profile(host) -> str:
+    return proxy_vars(host).get("reverse_proxy_tls_profile", "intermediate")
+
+
+@dataclass
+class Response:
+    status: int
+    http_version: str
+    headers: dict = field(default_factory=dict)
+    body: str = ""
+
+    def json(self) -> dict:
+        return json.loads(self.body)
+
+
+class Client:
+    """curl, openssl and a WebSocket client run inside the client container against one proxy."""
+
+    def __init__(self, host, proxy_name: str, cafile: str):
+        self.host = host
+        self.proxy = proxy_name
+        self.cafile = cafile
+
+    def run(self, command: str):
+        return self.host.run(command)
+
+    def curl(self, url: str, *curl_args: str):
+        """curl, connecting to the proxy whatever host name the URL names; the command result."""
+        command = [
+            "curl", "-sS", "--max-time", "20", "--cacert", self.cafile,
+            "--connect-to", f"::{self.proxy}:", "-o", "/tmp/body", "-D", "/tmp/headers",
+            "-w", "%{json}", *curl_args, url,
+        ]
+        return self.run(shlex.join(command))
+
+    def request(self, url: str, *curl_args: str) -> Response:
+        """One request that must get an HTTP answer."""
+        result = self.curl(url, *curl_args)
+        assert result.rc == 0, f"curl {url} failed: {result.stderr}"
+        meta = json.loads(result.stdout)
+        headers = {}
+        for line in self.host.file("/tmp/headers").content_string.splitlines()[1:]:
+            if ":" in line:
+                name, value = line.split(":", 1)
+                headers[name.strip().lower()] = value.strip()
+        return Response(meta["response_code"], meta["http_version"], headers,
+                        self.host.file("/tmp/body").content_string)
+
+    def tls(self, *args: str, servername: str = SERVER_NAME):
+        """openssl s_client handshake; returns the command result (rc 0 = handshake done)."""
+        command = ["openssl", "s_client", "-connect", f"{self.proxy}:443",
+                   "-servername", servername, "-verify_return_error", "-CAfile", self.cafile,
+                   *args]
+        return self.run(f"echo | timeout 20 {shlex.join(command)} 2>&1")
+
+    def _websocket_command(self, path: str, *args: str) -> str:
+        return shlex.join(["python3", "/opt/ucproxy/ws_echo.py", f"wss://{SERVER_NAME}{path}",
+                           "--connect-to", f"{self.proxy}:443", "--cafile", self.cafile, *args])
+
+    def websocket(self, path: str, messages: int = 3) -> dict:
+        result = self.run(self._websocket_command(path, "--messages", str(messages)))
+        summary = json.loads(result.stdout)
+        summary["rc"] = result.rc
+        return summary
+
+    def hold_websocket(self, seconds: int, name: str) -> "HeldWebSocket":
+        """Opens a WebSocket that exchanges a message every 0.2 s for `seconds`, in the background."""
+        output = f"/tmp/held-{name}.json"
+        self.run(f"rm -f {output}")
+        command = self._websocket_command("/ws/client/websocket", "--hold", str(seconds))
+        self.run(f"nohup sh -c '{command} > {output}.part; mv {output}.part {output}' >/dev/null 2>&1 &")
+        held = HeldWebSocket(self, output)
+        held.wait_until_open()
+        return held
+
+
+class HeldWebSocket:
+    def __init__(self, client: Client, output: str):
+        self.client = client
+        self.output = output
+
+    def wait_until_open(self, timeout: float = 20) -> None:
+        # ws_echo.py writes "<output>.part" as soon as its first echo came back.
+        wait_for(lambda: self.client.host.file(self.output + ".part").size > 0, timeout,
+                 "held WebSocket did not open")
+
+    def result(self, timeout: float = 120) -> dict:
+        wait_for(lambda: self.client.host.file(self.output).exists, timeout, "held WebSocket did not finish")
+        return json.loads(self.client.host.file(self.output).content_string.splitlines()[-1])
+
+
+def wait_for(condition, timeout: float, message: str, interval: float = 0.5):
+    """Polls `condition` until it returns something truthy; fails after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{message} within {timeout} s")
+        time.sleep(interval)
+
+
+@pytest.fixture(scope="module")
+def client_host():
+    return testinfra.get_host(f"podman://{RUNNER.get_hosts('test_clients')[0]}")
+
+
+def copy_to(target, content: bytes, path: str) -> None:
+    encoded = base64.b64encode(content).decode()
+    target.run_expect([0], f"echo {encoded} | base64 -d > {path}")
+
+
+@pytest.fixture
+def client(host, client_host) -> Client:
+    """The client container, trusting the test CA or, without one, the proxy's own certificate."""
+    proxy = host.backend.name
+    cafile = f"/tmp/ca-{proxy}.pem"
+    if os.path.exists(TEST_CA):
+        with open(TEST_CA, "rb") as ca:
+            copy_to(client_host, ca.read(), cafile)
+    else:
+        copy_to(client_host, host.file(CERTIFICATE).content, cafile)
+    return Client(client_host, proxy, cafile)
