@@ -37,3 +37,4 @@ molecule: images
 	  echo "== molecule test -s $$scenario"; \
 	  molecule test -s $$scenario || exit 1; \
 	done
+

@@ -95,6 +95,13 @@ def _check_syntax_values(v, errors):
     if not NGINX_TIME.match(timeout) or not re.search(r"[1-9]", timeout):
         errors.append(f"reverse_proxy_proxy_read_timeout: {timeout!r} is not an nginx time above zero "
                       "(e.g. 3600s, 60m, 1h)")
+    shutdown = str(v.get("reverse_proxy_worker_shutdown_timeout") or "")
+    if shutdown and not NGINX_TIME.match(shutdown):
+        errors.append(f"reverse_proxy_worker_shutdown_timeout: {shutdown!r} is not an nginx time (e.g. 1h, 600s) "
+                      "or empty")
+    clients = v.get("reverse_proxy_max_clients", 1)
+    if not isinstance(clients, int) or clients < 1:
+        errors.append(f"reverse_proxy_max_clients: {clients!r} must be at least 1")
     size = str(v.get("reverse_proxy_client_max_body_size", ""))
     if not NGINX_SIZE.match(size):
         errors.append(f"reverse_proxy_client_max_body_size: {size!r} is not an nginx size (e.g. 10m, 512k, 0)")

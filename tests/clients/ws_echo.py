@@ -2,7 +2,12 @@
 """WebSocket client used by the tests: opens a WebSocket through the proxy, sends messages
 and checks that each comes back unchanged. Prints a JSON summary; exits 1 on any failure.
 With --hold SECONDS it keeps the WebSocket open that long, exchanging a message every 0.2 s,
-and prints {"opened": true} as soon as the first echo came back."""
+and prints {"opened": true} as soon as the first echo came back.
+
+Like a ProCall client, it opens a new connection when the opening handshake stalls (up to
+--attempts, each within --open-timeout): on the test machines' sandboxed network a fresh TLS
+connection occasionally hangs after the TLS handshake without the server ever receiving the
+request. The summary reports the attempts it needed."""
 import argparse
 import json
 import socket
@@ -21,20 +26,28 @@ def main() -> int:
     parser.add_argument("--cafile", help="CA file that must verify the proxy's certificate")
     parser.add_argument("--messages", type=int, default=3)
     parser.add_argument("--hold", type=float, default=0.0, help="keep the WebSocket open this many seconds")
-    parser.add_argument("--timeout", type=float, default=30.0)
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for each echo")
+    parser.add_argument("--open-timeout", type=float, default=10.0)
+    parser.add_argument("--attempts", type=int, default=3)
     args = parser.parse_args()
 
     url = urlsplit(args.url)
     target = args.connect_to or f"{url.hostname}:{url.port or (443 if url.scheme == 'wss' else 80)}"
     host, port = target.rsplit(":", 1)
-    sock = socket.create_connection((host, int(port)), timeout=args.timeout)
-    tls = None
-    if url.scheme == "wss":
-        tls = ssl.create_default_context(cafile=args.cafile)
-    summary = {"sent": 0, "echoed": 0}
+    tls = ssl.create_default_context(cafile=args.cafile) if url.scheme == "wss" else None
+    summary = {"sent": 0, "echoed": 0, "attempts": 0}
     try:
-        with connect(args.url, sock=sock, ssl=tls, server_hostname=url.hostname if tls else None,
-                     open_timeout=args.timeout, close_timeout=args.timeout) as ws:
+        while True:
+            summary["attempts"] += 1
+            try:
+                ws = connect(args.url, sock=socket.create_connection((host, int(port)), timeout=args.open_timeout),
+                             ssl=tls, server_hostname=url.hostname if tls else None,
+                             open_timeout=args.open_timeout, close_timeout=args.timeout)
+                break
+            except TimeoutError:
+                if summary["attempts"] >= args.attempts:
+                    raise
+        with ws:
             summary["status"] = ws.response.status_code
             summary["response_headers"] = dict(ws.response.headers.raw_items())
             deadline = time.monotonic() + args.hold

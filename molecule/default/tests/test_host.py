@@ -1,5 +1,5 @@
 """What an admin checks on the proxy host itself."""
-from molecule_support import CERTIFICATE, PROXIES, tls_profile
+from molecule_support import CERTIFICATE, PROXIES, proxy_vars, tls_profile
 
 testinfra_hosts = PROXIES
 
@@ -71,3 +71,20 @@ def test_dhparam_is_the_rfc7919_ffdhe2048_group_unless_the_profile_has_no_dhe(ho
                      "load_pem_parameters as l; p = l(open('/etc/nginx/tls/dhparam.pem','rb').read())"
                      ".parameter_numbers().p; print(p.bit_length(), hex(p)[:26])\"")
     assert prime.stdout.split() == ["2048", "0xffffffffffffffffadf85458"]
+
+
+def test_nginx_workers_get_the_open_file_limit_the_role_computed(host):
+    """Two descriptors per WebSocket plus headroom for reverse_proxy_max_clients, capped by the host."""
+    clients = proxy_vars(host).get("reverse_proxy_max_clients", 10000)
+    host_limit = min(int(host.run("awk '/^Max open files/ {print $5}' /proc/1/limits").stdout),
+                     int(host.file("/proc/sys/fs/nr_open").content_string))
+    expected = min(clients * 2 + 1280, host_limit)
+    dump = host.run("nginx -T").stdout
+    assert f"worker_rlimit_nofile {expected};" in dump
+    assert f"worker_connections {expected - 256};" in dump
+    workers = host.run("pgrep -f '^nginx: worker process'").stdout.split()
+    assert workers
+    for pid in workers:
+        limits = host.file(f"/proc/{pid}/limits").content_string
+        soft = next(line.split()[3] for line in limits.splitlines() if line.startswith("Max open files"))
+        assert int(soft) == expected

@@ -1,0 +1,42 @@
+"""Changes applied to a live proxy: a reload keeps connected clients, and the key type switch."""
+import os
+
+import pytest
+
+from molecule_support import PROXIES, SERVER_NAME, run_playbook
+
+testinfra_hosts = PROXIES
+CONVERGE = os.path.join(os.path.dirname(__file__), "..", "converge.yml")
+
+
+def _converge(extra_vars=None):
+    result = run_playbook(CONVERGE, extra_vars)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    return result.stdout
+
+
+@pytest.fixture
+def converged():
+    _converge()
+    yield
+    _converge()
+
+
+def test_config_change_reloads_and_keeps_a_held_websocket_open(host, client, converged):
+    master = host.file("/run/nginx.pid").content_string.strip()
+    held = client.hold_websocket(20, "config-change")
+    _converge({"reverse_proxy_extra_headers": [{"name": "X-Changed", "value": "yes"}]})
+    assert client.request(f"https://{SERVER_NAME}/").headers["x-changed"] == "yes"
+    assert host.file("/run/nginx.pid").content_string.strip() == master, "nginx was restarted, not reloaded"
+    summary = held.result()
+    assert "error" not in summary and summary["echoed"] == summary["sent"] > 20, summary
+
+
+def test_selfsigned_certificate_can_use_an_ecdsa_p256_key(client, converged):
+    _converge({"reverse_proxy_certificate_key_type": "ecdsa"})
+    # The client trusts the certificate the proxy serves now.
+    client.run(f"echo | openssl s_client -connect {client.proxy}:443 -servername {SERVER_NAME} 2>/dev/null"
+               f" | openssl x509 > {client.cafile}")
+    result = client.tls("-tls1_3", "-brief")
+    assert result.rc == 0, result.stdout
+    assert "Signature type: ecdsa_secp256r1_sha256" in result.stdout, result.stdout
