@@ -1,5 +1,6 @@
 # make demo   - deploy the proxy to a local container in front of a UCServer stand-in
 # make test   - lint, unit tests and the molecule scenarios (what CI runs)
+# make bench  - the estos guide's config vs. this role's, measured side by side (minutes)
 # Both install what they need first (scripts/bootstrap.sh, scripts/images.sh).
 SHELL := /bin/bash
 VENV := $(CURDIR)/.venv
@@ -9,7 +10,7 @@ export ANSIBLE_FORCE_COLOR := 0
 export PY_COLORS := 0
 SCENARIOS ?= default faults
 
-.PHONY: bootstrap images demo demo-clean test lint unit molecule
+.PHONY: bootstrap images demo demo-clean test lint unit molecule bench
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -38,3 +39,6 @@ molecule: images
 	  molecule test -s $$scenario || exit 1; \
 	done
 
+bench: images
+	@pip install --quiet --disable-pip-version-check -r tests/bench/requirements.txt
+	@source scripts/images.env && python tests/bench/bench.py
