@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the demo and the tests need on a Debian machine (run as root):
-# podman with runc, debootstrap, and a Python venv (.venv) with the pinned tooling.
+# podman with runc, debootstrap, shellcheck (for ansible-test sanity), and a Python venv (.venv)
+# with the pinned tooling.
 # Each step is skipped when its result is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=()
-for tool in podman runc debootstrap; do
+for tool in podman runc debootstrap shellcheck; do
   command -v "$tool" >/dev/null || packages+=("$tool")
 done
 command -v aardvark-dns >/dev/null || [[ -x /usr/lib/podman/aardvark-dns ]] || packages+=(aardvark-dns)

@@ -3,6 +3,8 @@
 # `ansible-playbook site.yml -i inventories/demo`, then a smoke test from this host.
 # Afterwards: https://localhost:8443 and http://localhost:8080 (name uc.example.test).
 # `scripts/demo.sh clean` (make demo-clean) removes the containers and their network.
+# The smoke test's functions run only through check(), which shellcheck cannot follow:
+# shellcheck disable=SC2317
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/images.env

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Writes the README's variable table from roles/reverse_proxy/meta/argument_specs.yml, the one
 description of every option. With --check, exits 1 if the README's table is stale."""
 import re

@@ -43,7 +43,7 @@ def run_playbook(playbook: str, extra_vars: dict | None = None, env: dict | None
     try:
         # A session of its own, so a test can kill the whole run (workers included).
         return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=environment,
-                              start_new_session=True)
+                              start_new_session=True, check=False)
     finally:
         os.unlink(variables.name)
 

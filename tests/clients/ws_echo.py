@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """WebSocket client used by the tests: opens a WebSocket through the proxy, sends messages
 and checks that each comes back unchanged. Prints a JSON summary; exits 1 on any failure.
 With --hold SECONDS it keeps the WebSocket open that long, exchanging a message every 0.2 s,

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Stand-in for the estos UCServer web service, as seen through the proxy.
 
 Answers every GET/POST (any path) with a JSON echo of what arrived: method, path, query,
@@ -20,7 +19,7 @@ def echo(request: web.Request, body: bytes) -> dict:
         "method": request.method,
         "path": request.path,
         "query": request.query_string,
-        "headers": {k: v for k, v in request.headers.items()},
+        "headers": dict(request.headers.items()),
         "body_length": len(body),
         "body_sha256": hashlib.sha256(body).hexdigest(),
         "peer": f"{peer[0]}:{peer[1]}" if peer else None,

@@ -30,5 +30,6 @@ def test_option_is_prefixed_typed_and_described(name):
 
 def test_readme_variable_table_is_generated_from_the_specs():
     script = Path(__file__).resolve().parents[2] / "scripts" / "readme_variables.py"
-    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True,
+                            check=False)
     assert result.returncode == 0, result.stderr

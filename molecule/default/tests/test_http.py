@@ -116,5 +116,5 @@ def test_extra_headers_and_directives_are_applied(client):
 def test_plain_requests_reuse_upstream_connections(client):
     """Six requests on six client connections: nginx's upstream keepalive carries them over fewer
     UCServer connections (one per worker at most), as the stand-in's view of its peers shows."""
-    peers = [client.request(f"https://{SERVER_NAME}/ws/client/poll").json()["peer"] for _ in range(6)]
+    peers = [client.request(f"https://{SERVER_NAME}/ws/client/poll").json()["peer"] for _request in range(6)]
     assert len(set(peers)) < len(peers), peers

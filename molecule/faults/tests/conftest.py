@@ -4,4 +4,5 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "tests"))
 
-from molecule_support import *  # noqa: E402,F401,F403  (fixtures must be in the conftest namespace)
+# Fixtures must be in the conftest namespace.
+from molecule_support import *  # noqa: E402,F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
