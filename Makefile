@@ -8,9 +8,9 @@ export PATH := $(VENV)/bin:$(PATH)
 export CONTAINERS_CONF := $(CURDIR)/tests/containers.conf
 export ANSIBLE_FORCE_COLOR := 0
 export PY_COLORS := 0
-SCENARIOS ?= default faults
+SCENARIOS ?= default faults acme fleet
 
-.PHONY: bootstrap images demo demo-clean test lint unit molecule bench
+.PHONY: bootstrap images demo demo-clean test lint unit sanity collection molecule bench
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -24,7 +24,7 @@ demo: images
 demo-clean:
 	@scripts/demo.sh clean
 
-test: lint unit molecule
+test: lint unit sanity collection molecule
 
 lint: bootstrap
 	yamllint --strict .
@@ -32,6 +32,14 @@ lint: bootstrap
 
 unit: bootstrap
 	pytest -q tests/unit
+
+# ansible-test sanity on a copy laid out as ansible_collections/ucproxy/nginx, changelog lint.
+sanity: bootstrap
+	scripts/sanity.sh
+
+# The tarball builds without warnings; ansible-doc shows every role option from it.
+collection: bootstrap
+	scripts/collection_check.sh
 
 molecule: images
 	@for scenario in $(SCENARIOS); do \

@@ -30,9 +30,16 @@ build_base() {  # build_base SUITE IMAGE
 }
 
 build_tools() {
-  if podman image exists "$UCPROXY_IMAGE_TOOLS"; then echo "image $UCPROXY_IMAGE_TOOLS: present"; return; fi
-  echo "image $UCPROXY_IMAGE_TOOLS: installing curl, openssl, python3-websockets, testssl.sh"
-  podman build --quiet --build-arg BASE="$UCPROXY_IMAGE_DEBIAN13" \
+  # Rebuilt when its Containerfile changes (the image carries the file's digest as a label).
+  local digest
+  digest=$(sha256sum tests/images/Containerfile.tools | cut -d' ' -f1)
+  if [[ $(podman image inspect --format '{{ index .Labels "ucproxy.containerfile" }}' "$UCPROXY_IMAGE_TOOLS" \
+          2>/dev/null) == "$digest" ]]; then
+    echo "image $UCPROXY_IMAGE_TOOLS: present"
+    return
+  fi
+  echo "image $UCPROXY_IMAGE_TOOLS: installing the test clients, testssl.sh and pebble"
+  podman build --quiet --build-arg BASE="$UCPROXY_IMAGE_DEBIAN13" --label "ucproxy.containerfile=$digest" \
     -f tests/images/Containerfile.tools -t "$UCPROXY_IMAGE_TOOLS" tests/images >/dev/null
   echo "image $UCPROXY_IMAGE_TOOLS: built"
 }

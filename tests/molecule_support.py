@@ -199,14 +199,18 @@ def copy_to(target, content: bytes, path: str) -> None:
     target.run_expect([0], f"echo {encoded} | base64 -d > {path}")
 
 
-@pytest.fixture
-def client(host, client_host) -> Client:
+def client_for(client_host, proxy_host) -> Client:
     """The client container, trusting the test CA or, without one, the proxy's own certificate."""
-    proxy = host.backend.name
+    proxy = proxy_host.backend.name
     cafile = f"/tmp/ca-{proxy}.pem"
     if os.path.exists(TEST_CA):
         with open(TEST_CA, "rb") as ca:
             copy_to(client_host, ca.read(), cafile)
     else:
-        copy_to(client_host, host.file(CERTIFICATE).content, cafile)
+        copy_to(client_host, proxy_host.file(CERTIFICATE).content, cafile)
     return Client(client_host, proxy, cafile)
+
+
+@pytest.fixture
+def client(host, client_host) -> Client:
+    return client_for(client_host, host)

@@ -121,12 +121,22 @@ def _check_syntax_values(v, errors):
 
 
 def _check_paths(v, errors):
-    for name in ("reverse_proxy_tls_dir", "reverse_proxy_certificate_path", "reverse_proxy_certificate_key_path"):
+    for name, may_be_empty in (("reverse_proxy_health_gate_path", False),
+                               ("reverse_proxy_health_gate_websocket_path", True)):
+        value = v.get(name) or ""
+        if not (may_be_empty and value == "") and not URL_PATH.match(str(value)):
+            errors.append(f"{name}: {value!r} must be a path starting with / (letters, digits and . _ ~ / -)")
+    if not str(v.get("reverse_proxy_health_gate_timeout")).isdigit() or int(v["reverse_proxy_health_gate_timeout"]) < 1:
+        errors.append("reverse_proxy_health_gate_timeout: must be a whole number of seconds, at least 1")
+    for name in ("reverse_proxy_tls_dir", "reverse_proxy_certificate_path", "reverse_proxy_certificate_key_path",
+                 "reverse_proxy_certificate_ecdsa_path", "reverse_proxy_certificate_ecdsa_key_path"):
         value = v.get(name) or ""
         if value and (not HOST_PATH.match(value) or "/../" in value + "/"):
             errors.append(f"{name}: {value!r} must be an absolute path without spaces, quotes, ; {{ }} $ or '..'")
     for name in ("reverse_proxy_certificate_file", "reverse_proxy_certificate_chain_file",
-                 "reverse_proxy_certificate_key_file", "reverse_proxy_dhparam_file", "reverse_proxy_upstream_ca_file"):
+                 "reverse_proxy_certificate_key_file", "reverse_proxy_certificate_ecdsa_file",
+                 "reverse_proxy_certificate_ecdsa_chain_file", "reverse_proxy_certificate_ecdsa_key_file",
+                 "reverse_proxy_dhparam_file", "reverse_proxy_upstream_ca_file", "reverse_proxy_acme_ca_file"):
         value = v.get(name) or ""
         if any(c in value for c in "\n\r"):
             errors.append(f"{name}: {value!r} contains a line break")
@@ -168,6 +178,22 @@ def _check_headers_and_rules(v, errors):
                               f"(no ; {{ }} # or line breaks, balanced quotes; found {', '.join(bad) or 'bad form'})")
 
 
+def _check_acme(v, errors):
+    if v.get("reverse_proxy_acme_agree_tos") is not True:
+        errors.append("reverse_proxy_acme_agree_tos: set it to true to agree to the ACME CA's terms of service "
+                      "(required with reverse_proxy_certificate_mode: acme)")
+    for name in v.get("reverse_proxy_server_names") or []:
+        if str(name).startswith("*."):
+            errors.append(f"reverse_proxy_server_names: {name!r} is a wildcard; the http-01 challenge cannot "
+                          "validate wildcards (use files or existing mode for a wildcard certificate)")
+    email = v.get("reverse_proxy_acme_email") or ""
+    if email and not re.match(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$", str(email)):
+        errors.append(f"reverse_proxy_acme_email: {email!r} is not an e-mail address")
+    url = v.get("reverse_proxy_acme_directory_url") or ""
+    if url and not re.match(r"^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/%-]*)?$", str(url)):
+        errors.append(f"reverse_proxy_acme_directory_url: {url!r} must be an https:// URL")
+
+
 def _check_modes(v, errors):
     mode = v.get("reverse_proxy_certificate_mode")
     if mode == "files":
@@ -178,6 +204,13 @@ def _check_modes(v, errors):
         for name in ("reverse_proxy_certificate_path", "reverse_proxy_certificate_key_path"):
             if not v.get(name):
                 errors.append(f"{name}: required with reverse_proxy_certificate_mode: existing (a path on the host)")
+    for certificate, key in (("reverse_proxy_certificate_ecdsa_file", "reverse_proxy_certificate_ecdsa_key_file"),
+                             ("reverse_proxy_certificate_ecdsa_path", "reverse_proxy_certificate_ecdsa_key_path")):
+        if bool(v.get(certificate)) != bool(v.get(key)):
+            errors.append(f"{key if v.get(certificate) else certificate}: the ECDSA certificate needs both "
+                          f"{certificate} and {key}")
+    if mode == "acme":
+        _check_acme(v, errors)
     if v.get("reverse_proxy_dhparam_mode") == "file" and not v.get("reverse_proxy_dhparam_file"):
         errors.append("reverse_proxy_dhparam_file: required with reverse_proxy_dhparam_mode: file")
     if v.get("reverse_proxy_dhparam_mode") == "generate" and v.get("reverse_proxy_dhparam_size") not in (2048, 3072, 4096):
@@ -211,8 +244,8 @@ def _covers(pattern, name):
     if pattern == name:
         return True
     if pattern.startswith("*.") and not name.startswith("*."):
-        head, _, rest = name.partition(".")
-        return bool(head) and rest == pattern[2:]
+        head, dot, rest = name.partition(".")
+        return bool(head and dot) and rest == pattern[2:]
     return False
 
 

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """New TLS handshakes per second for `make bench`, run inside the client container: each
 connection does a full handshake (no resumption), one GET, and closes. Bounded by time."""
 import argparse
@@ -36,10 +35,10 @@ def main():
     args = parser.parse_args()
     queue = multiprocessing.Queue()
     processes = [multiprocessing.Process(target=worker, args=(args.ip, args.name, args.seconds, queue))
-                 for _ in range(args.processes)]
+                 for _process in range(args.processes)]
     for process in processes:
         process.start()
-    results = [queue.get(timeout=args.seconds + 60) for _ in processes]
+    results = [queue.get(timeout=args.seconds + 60) for _process in processes]
     print(json.dumps({"per_second": sum(r[0] for r in results) / args.seconds,
                       "failed": sum(r[1] for r in results)}))
 

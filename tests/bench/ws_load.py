@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Load client for `make bench`, run inside the client container: opens WebSockets through the
 proxy in several processes, echoes one message on each, holds them, and checks each again at
 the end. Bounded: a fixed number of connections, a handshake concurrency limit and timeouts.
@@ -51,7 +50,7 @@ async def hold_many(args, count, ready_file, release_file, index):
                 await asyncio.sleep(0.2)
         release.set()
 
-    tasks = [asyncio.create_task(one()) for _ in range(count)]
+    tasks = [asyncio.create_task(one()) for _socket in range(count)]
     releaser = asyncio.create_task(wait_for_release())
     deadline = time.monotonic() + args.ramp_timeout
     while len(opened) + sum(errors.values()) < count and time.monotonic() < deadline:
@@ -87,7 +86,7 @@ def main():
     processes = [multiprocessing.Process(target=worker, args=(args, n, i, queue)) for i, n in enumerate(share)]
     for process in processes:
         process.start()
-    results = [queue.get(timeout=args.ramp_timeout + 300) for _ in processes]
+    results = [queue.get(timeout=args.ramp_timeout + 300) for _process in processes]
     for process in processes:
         process.join(timeout=30)
     total = {key: sum(r[key] for r in results) for key in ("attempted", "opened", "first_echo", "final_echo")}

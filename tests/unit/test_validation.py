@@ -37,6 +37,22 @@ def test_defaults_with_names_and_upstream_are_valid():
     ({"reverse_proxy_extra_location_directives": ['add_header X-A "b c"']}, None),
     ({"reverse_proxy_extra_location_directives": ['add_header X-A "b c']}, "reverse_proxy_extra_location_directives"),
     ({"reverse_proxy_tls_dir": "/etc/nginx/../tls"}, "reverse_proxy_tls_dir"),
+    ({"reverse_proxy_certificate_ecdsa_file": "ec.crt"}, "reverse_proxy_certificate_ecdsa_key_file"),
+    ({"reverse_proxy_health_gate_websocket_path": ""}, None),
+    ({"reverse_proxy_health_gate_path": "/x HTTP/1.1\r\nHost: evil"}, "reverse_proxy_health_gate_path"),
+    ({"reverse_proxy_health_gate_path": ""}, "reverse_proxy_health_gate_path"),
+    ({"reverse_proxy_health_gate_timeout": 0}, "reverse_proxy_health_gate_timeout"),
+    ({"reverse_proxy_certificate_mode": "acme", "reverse_proxy_acme_agree_tos": True,
+      "reverse_proxy_server_names": ["uc.example.com"], "reverse_proxy_acme_email": "admin@example.com",
+      "reverse_proxy_acme_directory_url": "https://acme.example.com:14000/dir"}, None),
+    ({"reverse_proxy_certificate_mode": "acme", "reverse_proxy_acme_agree_tos": True,
+      "reverse_proxy_server_names": ["uc.example.com"], "reverse_proxy_acme_email": "admin"}, "reverse_proxy_acme_email"),
+    ({"reverse_proxy_certificate_mode": "acme", "reverse_proxy_acme_agree_tos": True,
+      "reverse_proxy_server_names": ["uc.example.com"], "reverse_proxy_acme_directory_url": "http://acme.example.com/d"},
+     "reverse_proxy_acme_directory_url"),
+    ({"reverse_proxy_certificate_ecdsa_key_path": "/etc/ssl/ec.key"}, "reverse_proxy_certificate_ecdsa_path"),
+    ({"reverse_proxy_certificate_ecdsa_path": "/etc/ssl/ec crt", "reverse_proxy_certificate_ecdsa_key_path": "/k"},
+     "reverse_proxy_certificate_ecdsa_path"),
 ])
 def test_single_inputs(changes, variable):
     found = errors(**changes)
@@ -44,6 +60,12 @@ def test_single_inputs(changes, variable):
         assert found == []
     else:
         assert found and all(message.startswith(variable) for message in found), found
+
+
+def test_acme_needs_agreed_terms_and_names_http01_can_validate():
+    found = errors(reverse_proxy_certificate_mode="acme")  # VALID has a wildcard name
+    assert [message.split(":")[0] for message in found] == ["reverse_proxy_acme_agree_tos",
+                                                            "reverse_proxy_server_names"], found
 
 
 def test_unknown_variable_gets_a_suggestion():

@@ -26,6 +26,15 @@ def test_tls12_is_offered_by_intermediate_and_refused_by_modern(host, client):
         assert "Verification: OK" in result.stdout
 
 
+@pytest.mark.parametrize("sigalgs", ["ecdsa_secp256r1_sha256", "rsa_pss_rsae_sha256"])
+def test_rsa_and_ecdsa_certificates_are_served_to_the_clients_that_ask_for_them(host, client, sigalgs):
+    for protocol in ["-tls1_3"] + ([] if tls_profile(host) == "modern" else ["-tls1_2"]):
+        result = client.tls(protocol, "-sigalgs", sigalgs, "-brief")
+        assert result.rc == 0, result.stdout
+        assert "Verification: OK" in result.stdout
+        assert f"Signature type: {sigalgs}" in result.stdout, result.stdout
+
+
 @pytest.mark.parametrize("flag", ["-tls1", "-tls1_1"])
 def test_tls10_and_tls11_are_refused_by_the_server(client, flag):
     # SECLEVEL=0 lets the client really offer the old protocol, so the refusal is the server's.

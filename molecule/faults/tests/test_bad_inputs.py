@@ -4,7 +4,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from molecule_support import PROXIES, host_state, private_key_pem, run_playbook, self_signed_certificate
 
@@ -72,32 +72,54 @@ def certificates(tmp_path_factory):
     """Certificates on the controller that files mode must refuse."""
     directory = tmp_path_factory.mktemp("certificates")
     key, other_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     files = {
         "key": private_key_pem(key),
+        "valid": self_signed_certificate(key, NAMES, 90),
         "other key": self_signed_certificate(other_key, NAMES, 90),
         "expired": self_signed_certificate(key, NAMES, -1),
         "wrong names": self_signed_certificate(key, ["intranet.example.test"], 90),
+        "rsa key": private_key_pem(rsa_key),
+        "rsa valid": self_signed_certificate(rsa_key, NAMES, 90),
     }
     for name, pem in files.items():
         (directory / name.replace(" ", "-")).write_bytes(pem)
     return {name: str(directory / name.replace(" ", "-")) for name in files}
 
 
+# case: (files mode variables -> certificate fixture names, variable the error names, text in it)
 CERTIFICATE_CASES = {
-    "certificate of another key": ("other key", "reverse_proxy_certificate_file", "does not belong"),
-    "expired certificate": ("expired", "reverse_proxy_certificate_file", "expired"),
-    "certificate for other names": ("wrong names", "reverse_proxy_server_names", "not covered"),
+    "certificate of another key": (
+        {"reverse_proxy_certificate_file": "other key", "reverse_proxy_certificate_key_file": "key"},
+        "reverse_proxy_certificate_file", "does not belong"),
+    "expired certificate": (
+        {"reverse_proxy_certificate_file": "expired", "reverse_proxy_certificate_key_file": "key"},
+        "reverse_proxy_certificate_file", "expired"),
+    "certificate for other names": (
+        {"reverse_proxy_certificate_file": "wrong names", "reverse_proxy_certificate_key_file": "key"},
+        "reverse_proxy_server_names", "not covered"),
+    "two certificates, the first one not RSA": (
+        {"reverse_proxy_certificate_file": "valid", "reverse_proxy_certificate_key_file": "key",
+         "reverse_proxy_certificate_ecdsa_file": "valid", "reverse_proxy_certificate_ecdsa_key_file": "key"},
+        "reverse_proxy_certificate_key_file", "must have an RSA key"),
+    "RSA certificate in the ECDSA place": (
+        {"reverse_proxy_certificate_file": "rsa valid", "reverse_proxy_certificate_key_file": "rsa key",
+         "reverse_proxy_certificate_ecdsa_file": "rsa valid", "reverse_proxy_certificate_ecdsa_key_file": "rsa key"},
+        "reverse_proxy_certificate_ecdsa_key_file", "ECDSA"),
+    "ECDSA certificate of another key": (
+        {"reverse_proxy_certificate_file": "rsa valid", "reverse_proxy_certificate_key_file": "rsa key",
+         "reverse_proxy_certificate_ecdsa_file": "other key", "reverse_proxy_certificate_ecdsa_key_file": "key"},
+        "reverse_proxy_certificate_ecdsa_file", "does not belong"),
 }
 
 
 @pytest.fixture(scope="module")
 def refused_runs(host, certificates):
     """Runs every bad input (four at a time) and records the host before and after all of them."""
-    runs = {case: extra_vars for case, (extra_vars, _) in CASES.items()}
-    for case, (certificate, _, _) in CERTIFICATE_CASES.items():
+    runs = {case: extra_vars for case, (extra_vars, _variable) in CASES.items()}
+    for case, (files, _variable, _text) in CERTIFICATE_CASES.items():
         runs[case] = {"reverse_proxy_certificate_mode": "files",
-                      "reverse_proxy_certificate_file": certificates[certificate],
-                      "reverse_proxy_certificate_key_file": certificates["key"]}
+                      **{variable: certificates[name] for variable, name in files.items()}}
     before = host_state(host)
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = dict(zip(runs, pool.map(lambda extra_vars: run_playbook(CONVERGE, extra_vars), runs.values())))
@@ -125,7 +147,7 @@ def test_bad_input_is_refused_naming_the_variable_and_nothing_changes(refused_ru
 
 @pytest.mark.parametrize("case", sorted(CERTIFICATE_CASES))
 def test_bad_certificate_is_refused_naming_the_variable_and_nothing_changes(refused_runs, case):
-    _, variable, text = CERTIFICATE_CASES[case]
+    _files, variable, text = CERTIFICATE_CASES[case]
     _assert_refused_without_change(refused_runs, case, variable, text)
 
 

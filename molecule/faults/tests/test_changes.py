@@ -1,4 +1,4 @@
-"""Changes applied to a live proxy: a reload keeps connected clients, and the key type switch."""
+"""Changes applied to a live proxy: a reload keeps connected clients, and the key type switches."""
 import os
 
 import pytest
@@ -32,11 +32,17 @@ def test_config_change_reloads_and_keeps_a_held_websocket_open(host, client, con
     assert "error" not in summary and summary["echoed"] == summary["sent"] > 20, summary
 
 
-def test_selfsigned_certificate_can_use_an_ecdsa_p256_key(client, converged):
-    _converge({"reverse_proxy_certificate_key_type": "ecdsa"})
-    # The client trusts the certificate the proxy serves now.
-    client.run(f"echo | openssl s_client -connect {client.proxy}:443 -servername {SERVER_NAME} 2>/dev/null"
-               f" | openssl x509 > {client.cafile}")
-    result = client.tls("-tls1_3", "-brief")
-    assert result.rc == 0, result.stdout
-    assert "Signature type: ecdsa_secp256r1_sha256" in result.stdout, result.stdout
+@pytest.mark.parametrize("key_type,served", [
+    ("ecdsa", {"ecdsa_secp256r1_sha256": "ecdsa_secp256r1_sha256"}),
+    # Both at once: each client gets the certificate its signature algorithms ask for.
+    ("both", {"ecdsa_secp256r1_sha256": "ecdsa_secp256r1_sha256", "rsa_pss_rsae_sha256": "rsa_pss_rsae_sha256"}),
+])
+def test_selfsigned_certificate_key_type_switches_to_ecdsa_or_both(client, converged, key_type, served):
+    _converge({"reverse_proxy_certificate_key_type": key_type})
+    for sigalgs, signature in served.items():
+        # The client trusts the certificate the proxy serves for these signature algorithms.
+        client.run(f"echo | openssl s_client -connect {client.proxy}:443 -servername {SERVER_NAME} -sigalgs {sigalgs}"
+                   f" 2>/dev/null | openssl x509 > {client.cafile}")
+        result = client.tls("-tls1_3", "-sigalgs", sigalgs, "-brief")
+        assert result.rc == 0, result.stdout
+        assert f"Signature type: {signature}" in result.stdout, result.stdout

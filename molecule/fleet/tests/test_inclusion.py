@@ -1,0 +1,73 @@
+"""The collection used the way an admin pulls it into an existing infrastructure repository: the
+built tarball, named in that repository's requirements.yml, installed into its collections path,
+then a play of its own that uses the role by FQCN, and the collection's playbook by FQCN."""
+import os
+import subprocess
+import sys
+
+import testinfra
+
+from molecule_support import REPO, SERVER_NAME, client_for
+
+PROXY = "fleet-proxy2"
+BIN = os.path.dirname(sys.executable)
+ANSIBLE_CFG = """[defaults]
+collections_path = ./collections
+inventory = inventory.yml
+interpreter_python = auto_silent
+"""
+INVENTORY = f"""ucproxy:
+  hosts:
+    {PROXY}:
+  vars:
+    ansible_connection: containers.podman.podman
+    ansible_become: false
+    reverse_proxy_server_names: [{SERVER_NAME}]
+    reverse_proxy_upstream_host: fleet-ucserver
+"""
+OWN_PLAY = """- name: Our proxies
+  hosts: ucproxy
+  gather_facts: false
+  roles:
+    - role: ucproxy.nginx.reverse_proxy
+      vars:
+        reverse_proxy_extra_headers: [{name: X-Infra-Repo, value: own-play}]
+        reverse_proxy_hsts_max_age: 31536000
+        reverse_proxy_http2: false
+        reverse_proxy_tls_profile: modern
+"""
+
+
+def run(command, cwd):
+    # Only the scratch repository's ansible.cfg counts, not the scenario's settings.
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("ANSIBLE_CONFIG", "ANSIBLE_COLLECTIONS_PATH")}
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=environment, timeout=600,
+                            check=False)
+    assert result.returncode == 0, f"{command}: {(result.stdout + result.stderr)[-3000:]}"
+    return result.stdout
+
+
+def test_built_collection_runs_from_an_infrastructure_repository(tmp_path, client_host):
+    run([f"{BIN}/ansible-galaxy", "collection", "build", "--output-path", str(tmp_path / "dist"), REPO], tmp_path)
+    tarball = next((tmp_path / "dist").glob("ucproxy-nginx-*.tar.gz"))
+    infra = tmp_path / "infra"
+    infra.mkdir()
+    (infra / "ansible.cfg").write_text(ANSIBLE_CFG)
+    (infra / "inventory.yml").write_text(INVENTORY)
+    (infra / "proxy.yml").write_text(OWN_PLAY)
+    (infra / "requirements.yml").write_text(f"collections:\n  - name: {tarball}\n    type: file\n")
+    # community.crypto, the dependency, comes with the ansible package; no Galaxy server here.
+    run([f"{BIN}/ansible-galaxy", "collection", "install", "-r", "requirements.yml", "--no-deps", "--offline"], infra)
+    listed = run([f"{BIN}/ansible-galaxy", "collection", "list", "ucproxy.nginx"], infra)
+    assert str(infra / "collections" / "ansible_collections") in listed, listed
+
+    proxy = testinfra.get_host(f"podman://{PROXY}")
+    run([f"{BIN}/ansible-playbook", "proxy.yml"], infra)
+    response = client_for(client_host, proxy).request(f"https://{SERVER_NAME}/ws/client/createsession")
+    assert response.status == 200 and response.headers["x-infra-repo"] == "own-play"
+    assert client_for(client_host, proxy).tls("-tls1_2").rc != 0  # the play's modern profile is in force
+
+    run([f"{BIN}/ansible-playbook", "ucproxy.nginx.site"], infra)
+    response = client_for(client_host, proxy).request(f"https://{SERVER_NAME}/ws/client/createsession")
+    assert response.status == 200 and "x-infra-repo" not in response.headers
