@@ -48,6 +48,25 @@ def run_playbook(playbook: str, extra_vars: dict | None = None, env: dict | None
         os.unlink(variables.name)
 
 
+# The scenario's converge playbook (molecule sets MOLECULE_SCENARIO_DIRECTORY for the verifier).
+CONVERGE = os.path.join(os.environ["MOLECULE_SCENARIO_DIRECTORY"], "converge.yml")
+
+
+def converge(extra_vars: dict | None = None) -> subprocess.CompletedProcess:
+    """The scenario's converge playbook, which must succeed; the result."""
+    result = run_playbook(CONVERGE, extra_vars)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    return result
+
+
+@pytest.fixture
+def converged():
+    """The test starts from, and leaves the proxies in, the scenario's converged state."""
+    converge()
+    yield
+    converge()
+
+
 def self_signed_certificate(key, names: list, days: int) -> bytes:
     """PEM of a certificate for `names` valid until `days` from now (negative: already expired)."""
     from cryptography import x509

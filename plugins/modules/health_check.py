@@ -12,9 +12,9 @@ version_added: 1.0.0
 description:
   - Runs on the proxy host and connects to the proxy's own https port, with the public server
     name as SNI and C(Host), so it takes the same path as a client from the internet.
-  - Passes when a plain request is answered by the upstream (any status below 500; 502, 503 and
-    504 are what nginx answers when the upstream does not) and, unless disabled, a WebSocket
-    opening handshake (RFC 6455) returns C(101) with the correct C(Sec-WebSocket-Accept).
+  - Passes when a plain request gets an answer below 500 (nginx answers 502, 503 or 504 when the
+    upstream does not) and, unless disabled, a WebSocket opening handshake (RFC 6455) returns
+    C(101) with the correct C(Sec-WebSocket-Accept).
   - Retries until O(timeout) seconds have passed, then fails with the last reason.
   - The certificate is not verified unless O(ca_path) is given; the gate proves the proxy path,
     certificates are checked when they are deployed.
@@ -78,6 +78,7 @@ attempts:
 import base64
 import hashlib
 import os
+import re
 import socket
 import ssl
 import time
@@ -85,7 +86,9 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-UPSTREAM_DOWN = (502, 503, 504)
+# What may go into the request line and the Host header.
+PATH = re.compile(r"^/[A-Za-z0-9._~/%?=&-]*$")
+NAME = re.compile(r"^[A-Za-z0-9.-]+$")
 
 
 def _context(ca_path):
@@ -122,12 +125,13 @@ def _exchange(params, request, deadline):
 
 
 def _plain(params, deadline):
-    status, headers = _exchange(params, "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: ucproxy-health-check\r\n"
-                                        "Connection: close\r\n\r\n" % (params["path"], params["server_name"]),
-                                deadline)
-    if status in UPSTREAM_DOWN:
-        return status, "https://%s%s answered %d: the upstream did not answer through the proxy" % (
-            params["server_name"], params["path"], status)
+    request = ("GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: ucproxy-health-check\r\nConnection: close\r\n\r\n"
+               % (params["path"], params["server_name"]))
+    status = _exchange(params, request, deadline)[0]
+    if status >= 500:
+        return status, "https://%s%s answered %d%s" % (
+            params["server_name"], params["path"], status,
+            ": the upstream did not answer through the proxy" if status in (502, 503, 504) else "")
     return status, None
 
 
@@ -161,6 +165,11 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
+    for name, pattern, may_be_empty in (("server_name", NAME, False), ("path", PATH, False),
+                                        ("websocket_path", PATH, True)):
+        if not (may_be_empty and params[name] == "") and not pattern.match(params[name]):
+            module.fail_json(msg="%s: %r is not allowed (letters, digits and URL-safe characters only)"
+                             % (name, params[name]))
     deadline = time.monotonic() + params["timeout"]
     attempts, result = 0, {}
     while True:

@@ -109,7 +109,7 @@ def enable_ssh(container):
     key = Path(tempfile.mkdtemp()) / "id_ed25519"
     run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)])
     pexec(container, "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server"
-                     " >/dev/null && install -d -m 0700 /root/.ssh")
+                     " >/dev/null && rm -rf /var/lib/apt/lists/* && install -d -m 0700 /root/.ssh")
     run(["podman", "cp", f"{key}.pub", f"{container}:/root/.ssh/authorized_keys"])
     pexec(container, "chown root: /root/.ssh/authorized_keys && systemctl start ssh")
     return key

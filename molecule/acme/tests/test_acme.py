@@ -1,17 +1,14 @@
 """ACME mode against Pebble: issuance on the first converge, no new order on the next, renewal
 through the host's own certbot.service (new serial on the wire, a held WebSocket stays open,
 nginx reloads), a changed name list, and a failed renewal that leaves the old certificate serving.
-The tests run in file order: the last one stops Pebble."""
-import os
-
+The tests run in file order: the last two run with Pebble stopped."""
 import pytest
 import testinfra
 
-from molecule_support import (PROXIES, RUNNER, SECOND_NAME, SERVER_NAME, TEST_CA, Client, copy_to, run_playbook,
-                              wait_for)
+from molecule_support import (CONVERGE, PROXIES, RUNNER, SECOND_NAME, SERVER_NAME, TEST_CA, Client, converge,
+                              copy_to, run_playbook, wait_for)
 
 testinfra_hosts = PROXIES
-CONVERGE = os.path.join(os.path.dirname(__file__), "..", "converge.yml")
 LINEAGE = "/etc/letsencrypt/archive/reverseproxy"
 
 
@@ -20,14 +17,20 @@ def pebble():
     return testinfra.get_host(f"podman://{RUNNER.get_hosts('acme_servers')[0]}")
 
 
-@pytest.fixture
-def client(host, client_host, pebble):
-    """The client trusts Pebble's root (fetched from Pebble's management port), nothing else."""
+@pytest.fixture(scope="module")
+def pebble_root(client_host, pebble):
+    """Pebble's root (from its management port), fetched while Pebble runs; its path on the client."""
     copy_to(client_host, open(TEST_CA, "rb").read(), "/tmp/test-ca.pem")
     cafile = "/tmp/pebble-root.pem"
     client_host.run_expect([0], f"curl -sS --max-time 10 --cacert /tmp/test-ca.pem -o {cafile} "
                                 f"https://{pebble.backend.name}:15000/roots/0")
-    return Client(client_host, host.backend.name, cafile)
+    return cafile
+
+
+@pytest.fixture
+def client(host, client_host, pebble_root):
+    """The client trusts Pebble's root, nothing else."""
+    return Client(client_host, host.backend.name, pebble_root)
 
 
 def served(client, servername=SERVER_NAME) -> dict:
@@ -38,6 +41,10 @@ def served(client, servername=SERVER_NAME) -> dict:
     assert result.rc == 0, result.stderr
     lines = result.stdout.splitlines()
     return {"serial": lines[0], "issuer": lines[1], "names": " ".join(lines[2:])}
+
+
+def worker_pids(host, master: str) -> set:
+    return {process.pid for process in host.process.filter(ppid=int(master))}
 
 
 def test_first_converge_serves_a_certificate_from_pebble_with_its_chain(client):
@@ -57,8 +64,7 @@ def test_port_80_answers_challenges_from_the_webroot_and_redirects_the_rest(clie
 def test_second_converge_placed_no_new_order(host):
     """converge + idempotence have run: one certificate in the lineage, and another run orders none."""
     assert host.run(f"ls {LINEAGE}/cert*.pem").stdout.split() == [f"{LINEAGE}/cert1.pem"]
-    result = run_playbook(CONVERGE)
-    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    result = converge()
     assert "changed=0" in result.stdout, result.stdout[-3000:]
     assert host.run(f"ls {LINEAGE}/cert*.pem").stdout.split() == [f"{LINEAGE}/cert1.pem"]
 
@@ -74,19 +80,22 @@ def test_keys_are_root_only_and_the_timer_renews_with_a_reload(host):
 def test_renewal_by_the_hosts_certbot_service_serves_a_new_certificate_and_keeps_websockets(host, client):
     before = served(client)
     master = host.file("/run/nginx.pid").content_string.strip()
-    held = client.hold_websocket(20, "acme-renewal")
+    workers = worker_pids(host, master)
+    held = client.hold_websocket(40, "acme-renewal")
     # The unit Debian's certbot.timer starts; Pebble's 10-day certificates are always due.
     host.run_expect([0], "systemctl start certbot.service")
     wait_for(lambda: served(client)["serial"] != before["serial"], 30, "the renewed certificate was not served")
+    # The deploy hook reloaded nginx (new workers, same master) while the WebSocket was open.
+    assert not client.host.file(held.output).exists, "the held WebSocket ended before the renewal was served"
     assert host.file("/run/nginx.pid").content_string.strip() == master, "nginx was restarted, not reloaded"
+    assert worker_pids(host, master) - workers, "nginx started no new workers: it did not reload"
     summary = held.result()
-    assert "error" not in summary and summary["echoed"] == summary["sent"] > 20, summary
+    assert "error" not in summary and summary["echoed"] == summary["sent"] > 40, summary
 
 
 def test_changed_server_names_order_a_certificate_for_them(client):
     names = [SERVER_NAME, SECOND_NAME]
-    result = run_playbook(CONVERGE, {"reverse_proxy_server_names": names})
-    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    converge({"reverse_proxy_server_names": names})
     certificate = served(client, SECOND_NAME)
     assert all(f"DNS:{name}" in certificate["names"] for name in names), certificate
 
@@ -101,3 +110,16 @@ def test_failed_renewal_keeps_the_old_certificate_serving_and_shows_in_the_journ
     assert "renew" in journal.lower() and "fail" in journal.lower(), journal
     assert served(client) == before
     assert host.service("nginx").is_running
+
+
+def test_failed_order_stops_the_run_and_the_certificate_keeps_serving(host, client, pebble):
+    """Pebble is still stopped: a changed name list cannot be ordered."""
+    assert not pebble.service("pebble").is_running
+    before = served(client)
+    result = run_playbook(CONVERGE, {"reverse_proxy_server_names": [SERVER_NAME]})
+    assert result.returncode != 0
+    assert "Certbot obtains the certificate (the server names changed)" in result.stdout, result.stdout[-3000:]
+    assert served(client) == before
+    assert host.service("nginx").is_running
+    leftovers = host.run("ls /etc/nginx/tls /etc/nginx/sites-available /etc/nginx | grep '~$'").stdout
+    assert leftovers == "", f"backups left behind: {leftovers}"

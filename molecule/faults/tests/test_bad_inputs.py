@@ -1,15 +1,13 @@
 """Every invalid input stops the play with a message naming the variable, before anything on
 the host changes (files, links and the running nginx compared before and after)."""
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from molecule_support import PROXIES, host_state, private_key_pem, run_playbook, self_signed_certificate
+from molecule_support import CONVERGE, PROXIES, host_state, private_key_pem, run_playbook, self_signed_certificate
 
 testinfra_hosts = PROXIES
-CONVERGE = os.path.join(os.path.dirname(__file__), "..", "converge.yml")
 NAMES = ["uc.example.test", "ucproxy.example.test"]
 
 CASES = {

@@ -1,31 +1,15 @@
 """Changes applied to a live proxy: a reload keeps connected clients, and the key type switches."""
-import os
-
 import pytest
 
-from molecule_support import PROXIES, SERVER_NAME, run_playbook
+from molecule_support import PROXIES, SERVER_NAME, converge
 
 testinfra_hosts = PROXIES
-CONVERGE = os.path.join(os.path.dirname(__file__), "..", "converge.yml")
-
-
-def _converge(extra_vars=None):
-    result = run_playbook(CONVERGE, extra_vars)
-    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
-    return result.stdout
-
-
-@pytest.fixture
-def converged():
-    _converge()
-    yield
-    _converge()
 
 
 def test_config_change_reloads_and_keeps_a_held_websocket_open(host, client, converged):
     master = host.file("/run/nginx.pid").content_string.strip()
     held = client.hold_websocket(20, "config-change")
-    _converge({"reverse_proxy_extra_headers": [{"name": "X-Changed", "value": "yes"}]})
+    converge({"reverse_proxy_extra_headers": [{"name": "X-Changed", "value": "yes"}]})
     assert client.request(f"https://{SERVER_NAME}/").headers["x-changed"] == "yes"
     assert host.file("/run/nginx.pid").content_string.strip() == master, "nginx was restarted, not reloaded"
     summary = held.result()
@@ -38,7 +22,7 @@ def test_config_change_reloads_and_keeps_a_held_websocket_open(host, client, con
     ("both", {"ecdsa_secp256r1_sha256": "ecdsa_secp256r1_sha256", "rsa_pss_rsae_sha256": "rsa_pss_rsae_sha256"}),
 ])
 def test_selfsigned_certificate_key_type_switches_to_ecdsa_or_both(client, converged, key_type, served):
-    _converge({"reverse_proxy_certificate_key_type": key_type})
+    converge({"reverse_proxy_certificate_key_type": key_type})
     for sigalgs, signature in served.items():
         # The client trusts the certificate the proxy serves for these signature algorithms.
         client.run(f"echo | openssl s_client -connect {client.proxy}:443 -servername {SERVER_NAME} -sigalgs {sigalgs}"

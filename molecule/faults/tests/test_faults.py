@@ -2,13 +2,11 @@
 client holds a WebSocket, and the proxy must keep (or quickly resume) serving."""
 import os
 
-import pytest
 import testinfra
 
-from molecule_support import PROXIES, RUNNER, SERVER_NAME, host_state, run_playbook, wait_for
+from molecule_support import CONVERGE, PROXIES, RUNNER, SERVER_NAME, converge, host_state, run_playbook, wait_for
 
 testinfra_hosts = PROXIES
-CONVERGE = os.path.join(os.path.dirname(__file__), "..", "converge.yml")
 CALLBACKS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "tests", "plugins", "callback")
 
 
@@ -17,20 +15,6 @@ def _certificate_fingerprint(client) -> str:
                         " | openssl x509 -noout -fingerprint -sha256")
     assert result.rc == 0, result.stderr
     return result.stdout.strip()
-
-
-def _converge(extra_vars=None):
-    result = run_playbook(CONVERGE, extra_vars)
-    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
-    return result
-
-
-@pytest.fixture
-def converged(host):
-    """Each fault starts from, and is left in, the converged default state."""
-    _converge()
-    yield
-    _converge()
 
 
 def test_change_rejected_by_nginx_keeps_the_previous_config_serving(host, client, converged):
@@ -51,7 +35,7 @@ def test_change_rejected_by_nginx_keeps_the_previous_config_serving(host, client
     assert "error" not in summary and summary["echoed"] == summary["sent"] > 10, summary
 
     fixed = {"reverse_proxy_extra_server_directives": ["add_header X-Fixed yes always"]}
-    _converge(fixed)
+    converge(fixed)
     assert client.request(f"https://{SERVER_NAME}/").headers["x-fixed"] == "yes"
 
 
@@ -77,11 +61,11 @@ def test_run_interrupted_after_writing_the_site_file_is_completed_by_the_next_ru
     assert "X-Interrupted" in host.file("/etc/nginx/sites-available/reverseproxy").content_string
     assert "x-interrupted" not in client.request(f"https://{SERVER_NAME}/").headers  # not reloaded yet
 
-    resumed = _converge(header)
+    resumed = converge(header)
     assert client.request(f"https://{SERVER_NAME}/").headers["x-interrupted"] == "applied"
     assert "changed=0" not in resumed.stdout  # the resumed run had to reload
     # Same state as an uninterrupted run: running it once more changes nothing.
-    assert "changed=0" in _converge(header).stdout
+    assert "changed=0" in converge(header).stdout
 
 
 def test_unreachable_ucserver_gets_a_clean_502_of_ours_and_recovers(host, client, converged):

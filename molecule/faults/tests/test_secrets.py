@@ -1,12 +1,10 @@
 """Private key material never shows up in Ansible's output, not even with -vvv and --diff."""
-import os
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from molecule_support import PROXIES, private_key_pem, run_playbook, self_signed_certificate
+from molecule_support import CONVERGE, PROXIES, private_key_pem, run_playbook, self_signed_certificate
 
 testinfra_hosts = PROXIES
-CONVERGE = os.path.join(os.path.dirname(__file__), "..", "converge.yml")
 NAMES = ["uc.example.test", "ucproxy.example.test"]
 
 

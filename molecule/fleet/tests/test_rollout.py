@@ -1,14 +1,12 @@
 """Rolling deploys with playbooks/site.yml: one proxy at a time, each behind the health gate; a
 change that fails the gate on the first proxy is rolled back there and never reaches the second."""
-import os
 import re
 
 import pytest
 import testinfra
 
-from molecule_support import PROXIES, SERVER_NAME, client_for, run_playbook
+from molecule_support import CONVERGE, PROXIES, SERVER_NAME, client_for, converge, run_playbook
 
-CONVERGE = os.path.join(os.path.dirname(__file__), "..", "converge.yml")
 SITE_FILE = "/etc/nginx/sites-available/reverseproxy"
 BATCH = re.compile(r"^PLAY \[UCServer reverse proxies", re.M)
 
@@ -30,15 +28,14 @@ def serves(client_host, proxy, header=None):
 
 
 def test_a_change_rolls_out_one_proxy_at_a_time_behind_the_gate(proxies, client_host):
-    result = run_playbook(CONVERGE, {"reverse_proxy_extra_headers": [{"name": "X-Fleet-Change", "value": "one"}]})
-    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    result = converge({"reverse_proxy_extra_headers": [{"name": "X-Fleet-Change", "value": "one"}]})
     assert batches(result.stdout) == [[name] for name in proxies], result.stdout[-3000:]
     assert result.stdout.count("TASK [ucproxy.nginx.reverse_proxy : Proxy carries an https request") == 2
     assert all(serves(client_host, proxy, "one") for proxy in proxies.values())
 
 
 def test_a_change_failing_the_gate_is_rolled_back_and_stops_before_the_next_proxy(proxies, client_host):
-    run_playbook(CONVERGE)  # both proxies on the scenario's configuration
+    converge()  # both proxies on the scenario's configuration
     before = {name: proxy.file(SITE_FILE).sha256sum for name, proxy in proxies.items()}
     # Nothing listens on the client container's port 7224: the UCServer "does not answer".
     result = run_playbook(CONVERGE, {"reverse_proxy_upstream_host": "fleet-client",
