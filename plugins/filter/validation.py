@@ -120,7 +120,7 @@ def _check_syntax_values(v, errors):
         errors.append("reverse_proxy_hsts_max_age: must be 0 or more seconds")
 
 
-def _check_paths(v, errors):
+def _check_health_gate(v, errors):
     for name, may_be_empty in (("reverse_proxy_health_gate_path", False),
                                ("reverse_proxy_health_gate_websocket_path", True)):
         value = v.get(name) or ""
@@ -128,6 +128,9 @@ def _check_paths(v, errors):
             errors.append(f"{name}: {value!r} must be a path starting with / (letters, digits and . _ ~ / -)")
     if not str(v.get("reverse_proxy_health_gate_timeout")).isdigit() or int(v["reverse_proxy_health_gate_timeout"]) < 1:
         errors.append("reverse_proxy_health_gate_timeout: must be a whole number of seconds, at least 1")
+
+
+def _check_paths(v, errors):
     for name in ("reverse_proxy_tls_dir", "reverse_proxy_certificate_path", "reverse_proxy_certificate_key_path",
                  "reverse_proxy_certificate_ecdsa_path", "reverse_proxy_certificate_ecdsa_key_path"):
         value = v.get(name) or ""
@@ -236,6 +239,7 @@ def reverse_proxy_input_errors(variables, known):
     _check_paths(v, errors)
     _check_headers_and_rules(v, errors)
     _check_modes(v, errors)
+    _check_health_gate(v, errors)
     return errors
 
 
