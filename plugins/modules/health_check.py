@@ -20,7 +20,10 @@ description:
     certificates are checked when they are deployed.
 options:
   server_name:
-    description: Name sent as SNI and C(Host) header.
+    description:
+      - Name sent as SNI and C(Host) header.
+      - A wildcard name (C(*.example.com)) is checked with the label C(ucproxy-health-check) in place
+        of C(*).
     type: str
     required: true
   address:
@@ -84,11 +87,11 @@ import ssl
 import time
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.ucproxy.nginx.plugins.module_utils.server_names import concrete_name, is_server_name
 
 WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-# What may go into the request line and the Host header.
+# What may go into the request line.
 PATH = re.compile(r"^/[A-Za-z0-9._~/%?=&-]*$")
-NAME = re.compile(r"^[A-Za-z0-9.-]+$")
 
 
 def _context(ca_path):
@@ -165,9 +168,12 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    for name, pattern, may_be_empty in (("server_name", NAME, False), ("path", PATH, False),
-                                        ("websocket_path", PATH, True)):
-        if not (may_be_empty and params[name] == "") and not pattern.match(params[name]):
+    if not is_server_name(params["server_name"]):
+        module.fail_json(msg="server_name: %r is not a DNS name (a leading '*.' wildcard is allowed)"
+                         % params["server_name"])
+    params["server_name"] = concrete_name(params["server_name"])
+    for name, may_be_empty in (("path", False), ("websocket_path", True)):
+        if not (may_be_empty and params[name] == "") and not PATH.match(params[name]):
             module.fail_json(msg="%s: %r is not allowed (letters, digits and URL-safe characters only)"
                              % (name, params[name]))
     deadline = time.monotonic() + params["timeout"]

@@ -1,0 +1,80 @@
+"""The role's defaults and its argument specs describe the same options with the same defaults."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROLE = Path(__file__).resolve().parents[3] / "roles" / "reverse_proxy"
+DEFAULTS = yaml.safe_load((ROLE / "defaults" / "main.yml").read_text())
+OPTIONS = yaml.safe_load((ROLE / "meta" / "argument_specs.yml").read_text())["argument_specs"]["main"]["options"]
+
+
+def test_every_default_is_specified_and_every_option_has_a_default():
+    assert sorted(DEFAULTS) == sorted(OPTIONS)
+
+
+REQUIRED = sorted(name for name, spec in OPTIONS.items() if spec.get("required"))
+
+
+def _sub_options(options, prefix=""):
+    """(dotted name, spec) of every sub-option, at any depth."""
+    for name, spec in options.items():
+        for sub, sub_spec in (spec.get("options") or {}).items():
+            yield f"{prefix}{name}.{sub}", sub_spec
+        yield from _sub_options(spec.get("options") or {}, f"{prefix}{name}.")
+
+
+SUB_OPTIONS = dict(_sub_options(OPTIONS))
+
+
+@pytest.mark.parametrize("name", sorted(set(OPTIONS) - set(REQUIRED)))
+def test_default_value_agrees_with_the_spec(name):
+    # An option without a spec default must default to null (meaning "derived", see its text).
+    assert OPTIONS[name].get("default") == DEFAULTS[name]
+
+
+@pytest.mark.parametrize("name", REQUIRED)
+def test_required_option_has_no_spec_default_and_an_empty_placeholder(name):
+    # Ansible refuses "required" together with "default" in a spec. The role's defaults hold an
+    # empty placeholder (so the variable is always defined), which the validation filter refuses.
+    assert "default" not in OPTIONS[name]
+    assert DEFAULTS[name] in ("", [], None)
+
+
+def test_the_published_name_and_the_ucserver_are_required():
+    assert REQUIRED == ["reverse_proxy_server_names", "reverse_proxy_upstream_host"]
+
+
+@pytest.mark.parametrize("name", sorted(OPTIONS))
+def test_option_is_prefixed_typed_and_described(name):
+    assert name.startswith("reverse_proxy_")
+    assert OPTIONS[name].get("type")
+    assert OPTIONS[name].get("description")
+
+
+def test_dict_lists_describe_their_keys():
+    for name in ("reverse_proxy_extra_headers", "reverse_proxy_access_rules"):
+        assert OPTIONS[name]["elements"] == "dict"
+        assert OPTIONS[name].get("options"), f"{name}: the keys of its elements are not specified"
+    assert sorted(OPTIONS["reverse_proxy_extra_headers"]["options"]) == ["name", "value"]
+    assert sorted(OPTIONS["reverse_proxy_access_rules"]["options"]) == ["allow", "path"]
+
+
+@pytest.mark.parametrize("name", sorted(SUB_OPTIONS))
+def test_sub_option_is_typed_described_and_required_where_needed(name):
+    spec = SUB_OPTIONS[name]
+    assert spec.get("type")
+    assert spec.get("description")
+    assert spec["type"] != "list" or spec.get("elements")
+    # Every key of a header and of an access rule is needed: none of them has a default.
+    assert spec.get("required") is True
+    assert "default" not in spec
+
+
+def test_readme_variable_table_is_generated_from_the_specs():
+    script = Path(__file__).resolve().parents[3] / "scripts" / "readme_variables.py"
+    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stderr

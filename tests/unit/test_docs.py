@@ -1,0 +1,85 @@
+"""Every relative link in README.md and docs/*.md resolves: the file or directory exists, and a
+#anchor names a heading of the target, slugged the way GitHub does."""
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCUMENTS = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))
+
+FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
+LINK = re.compile(r"!?\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s.*)?$", re.MULTILINE)
+HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$", re.MULTILINE)
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def prose(text: str) -> str:
+    """The text without fenced code blocks and code spans, where brackets are not links."""
+    return CODE_SPAN.sub("", FENCE.sub("", text))
+
+
+def slug(heading: str) -> str:
+    """GitHub's anchor for a heading: markup dropped, lower case, punctuation other than '-'
+    and '_' removed, each space a '-'."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", heading)  # links keep their text
+    text = re.sub(r"<[^>]+>", "", text)  # inline HTML
+    text = text.replace("`", "").replace("*", "")
+    text = re.sub(r"(?<!\w)_+|_+(?!\w)", "", text)  # emphasis underscores, not those inside words
+    text = text.strip().lower()
+    text = "".join(c for c in text if c.isalnum() or c in " -_")
+    return text.replace(" ", "-")
+
+
+def anchors(path: Path) -> set:
+    """Every heading anchor of a Markdown file; repeated headings get -1, -2, ... like GitHub."""
+    seen, result = {}, set()
+    for _level, title in HEADING.findall(FENCE.sub("", path.read_text())):
+        base = slug(title)
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        result.add(base if count == 0 else f"{base}-{count}")
+    return result
+
+
+def links(path: Path) -> list:
+    text = prose(path.read_text())
+    return LINK.findall(text) + REFERENCE.findall(text)
+
+
+CASES = [(doc, target) for doc in DOCUMENTS for target in links(doc) if not SCHEME.match(target)]
+
+
+def test_the_documents_exist_and_link_somewhere():
+    assert (ROOT / "docs" / "design.md").exists()
+    assert CASES
+
+
+@pytest.mark.parametrize(("document", "target"), CASES,
+                         ids=[f"{doc.relative_to(ROOT)}->{target}" for doc, target in CASES])
+def test_relative_link_resolves(document, target):
+    path_part, _separator, anchor = target.partition("#")
+    destination = (document.parent / unquote(path_part)).resolve() if path_part else document
+    assert destination.exists(), f"{document.relative_to(ROOT)}: {target} does not exist"
+    assert destination.is_relative_to(ROOT), f"{document.relative_to(ROOT)}: {target} leaves the repository"
+    if anchor:
+        assert destination.suffix == ".md", f"{document.relative_to(ROOT)}: {target} has an anchor into a non-Markdown file"
+        assert unquote(anchor) in anchors(destination), (
+            f"{document.relative_to(ROOT)}: no heading for #{anchor} in {destination.relative_to(ROOT)}; "
+            f"there are {sorted(anchors(destination))}")
+
+
+@pytest.mark.parametrize(("heading", "expected"), [
+    ("Use it in your own infrastructure repository", "use-it-in-your-own-infrastructure-repository"),
+    ("Unit tests (`tests/unit`, pytest)", "unit-tests-testsunit-pytest"),
+    ("`default`", "default"),
+    ("ACME certificates (Let's Encrypt)", "acme-certificates-lets-encrypt"),
+    ("Several proxies: rolling deploys with a health gate", "several-proxies-rolling-deploys-with-a-health-gate"),
+    ("Keep-alive ≥ 0.8 × direct", "keep-alive--08--direct"),
+    ("snake_case name", "snake_case-name"),
+])
+def test_slug_follows_github(heading, expected):
+    assert slug(heading) == expected
