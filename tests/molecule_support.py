@@ -1,6 +1,6 @@
 """Shared by the molecule scenarios' testinfra suites: the proxies under test and a client
 container that talks to them over the podman network, the way a ProCall app on the internet
-would. Each scenario's conftest.py imports everything from here."""
+would. molecule/conftest.py, the scenarios' one conftest, imports everything from here."""
 import base64
 import datetime
 import json
@@ -52,17 +52,18 @@ def run_playbook(playbook: str, extra_vars: dict | None = None, env: dict | None
 CONVERGE = os.path.join(os.environ["MOLECULE_SCENARIO_DIRECTORY"], "converge.yml")
 
 
-def converge(extra_vars: dict | None = None) -> subprocess.CompletedProcess:
-    """The scenario's converge playbook, which must succeed; the result."""
-    result = run_playbook(CONVERGE, extra_vars)
+def converge(extra_vars: dict | None = None, env: dict | None = None, args: tuple = ()) -> subprocess.CompletedProcess:
+    """The scenario's converge playbook, which must succeed; the result. (A run that may or must
+    fail is `run_playbook(CONVERGE, ...)`, which returns the result whatever the outcome.)"""
+    result = run_playbook(CONVERGE, extra_vars, env=env, args=args)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     return result
 
 
 @pytest.fixture
 def converged():
-    """The test starts from, and leaves the proxies in, the scenario's converged state."""
-    converge()
+    """The test may change the proxies; afterwards they are converged back to the scenario's state
+    (molecule's converge and idempotence leave them there before the first test)."""
     yield
     converge()
 
@@ -90,14 +91,13 @@ def private_key_pem(key) -> bytes:
                              serialization.NoEncryption())
 
 
-def host_state(host) -> str:
+def host_state(host, processes: bool = True) -> str:
     """What must not change when a run is refused: every file nginx and its unit read, the
-    links, and the nginx processes (a reload replaces the workers)."""
+    links, and (unless processes=False) the nginx processes (a reload replaces the workers)."""
     files = host.run("find /etc/nginx /etc/systemd/system/nginx.service.d /var/lib/ucproxy-nginx "
                      "-xdev -type f -print0 | sort -z | xargs -0 sha256sum").stdout
     links = host.run(r"find /etc/nginx -type l -printf '%p -> %l\n' | sort").stdout
-    processes = host.run("pgrep -a nginx | sort").stdout
-    return files + links + processes
+    return files + links + (host.run("pgrep -a nginx | sort").stdout if processes else "")
 
 
 def proxy_vars(host) -> dict:
@@ -216,6 +216,35 @@ def client_host():
 def copy_to(target, content: bytes, path: str) -> None:
     encoded = base64.b64encode(content).decode()
     target.run_expect([0], f"echo {encoded} | base64 -d > {path}")
+
+
+def served_certificate(client: Client, servername: str = SERVER_NAME, sigalgs: str | None = None,
+                       cafile: str | None = None) -> dict:
+    """The certificate the proxy serves for `servername`, fetched with openssl s_client from the
+    client container, offering only `sigalgs` if given, verified against `cafile` if given (else
+    taken as served). Its PEM (to trust it), SHA-256 fingerprint, serial, issuer and DNS names
+    ("DNS:a, DNS:b"); equal dicts mean the same certificate."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    s_client = ["openssl", "s_client", "-connect", f"{client.proxy}:443", "-servername", servername]
+    if sigalgs:
+        s_client += ["-sigalgs", sigalgs]
+    if cafile:
+        s_client += ["-CAfile", cafile, "-verify_return_error"]
+    result = client.run(f"echo | timeout 20 {shlex.join(s_client)} 2>/dev/null | openssl x509")
+    assert result.rc == 0, f"no certificate from {client.proxy} for {servername}: {result.stderr}"
+    certificate = x509.load_pem_x509_certificate(result.stdout.encode())
+    try:
+        names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        dns_names = names.get_values_for_type(x509.DNSName)
+    except x509.ExtensionNotFound:
+        dns_names = []
+    return {"pem": result.stdout,
+            "fingerprint": certificate.fingerprint(hashes.SHA256()).hex(":").upper(),
+            "serial": f"{certificate.serial_number:X}",
+            "issuer": certificate.issuer.rfc4514_string(),
+            "names": ", ".join(f"DNS:{name}" for name in dns_names)}
 
 
 def client_for(client_host, proxy_host) -> Client:

@@ -6,7 +6,7 @@ import pytest
 import testinfra
 
 from molecule_support import (CONVERGE, PROXIES, RUNNER, SECOND_NAME, SERVER_NAME, TEST_CA, Client, converge,
-                              copy_to, run_playbook, wait_for)
+                              copy_to, run_playbook, served_certificate, wait_for)
 
 testinfra_hosts = PROXIES
 LINEAGE = "/etc/letsencrypt/archive/reverseproxy"
@@ -35,12 +35,7 @@ def client(host, client_host, pebble_root):
 
 def served(client, servername=SERVER_NAME) -> dict:
     """Serial, issuer and names of the certificate the proxy serves, verified against Pebble's root."""
-    result = client.run(f"echo | timeout 20 openssl s_client -connect {client.proxy}:443 -servername {servername} "
-                        f"-CAfile {client.cafile} -verify_return_error 2>/dev/null "
-                        "| openssl x509 -noout -serial -issuer -ext subjectAltName")
-    assert result.rc == 0, result.stderr
-    lines = result.stdout.splitlines()
-    return {"serial": lines[0], "issuer": lines[1], "names": " ".join(lines[2:])}
+    return served_certificate(client, servername, cafile=client.cafile)
 
 
 def worker_pids(host, master: str) -> set:

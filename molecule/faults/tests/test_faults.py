@@ -2,22 +2,21 @@
 client holds a WebSocket, and the proxy must keep (or quickly resume) serving."""
 import os
 
+import pytest
 import testinfra
 
-from molecule_support import CONVERGE, PROXIES, RUNNER, SERVER_NAME, converge, host_state, run_playbook, wait_for
+from molecule_support import (CONVERGE, PROXIES, RUNNER, SERVER_NAME, converge, host_state, run_playbook,
+                              served_certificate, wait_for)
 
 testinfra_hosts = PROXIES
 CALLBACKS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "tests", "plugins", "callback")
 
 
 def _certificate_fingerprint(client) -> str:
-    result = client.run(f"echo | openssl s_client -connect {client.proxy}:443 -servername {SERVER_NAME} 2>/dev/null"
-                        " | openssl x509 -noout -fingerprint -sha256")
-    assert result.rc == 0, result.stderr
-    return result.stdout.strip()
+    return served_certificate(client)["fingerprint"]
 
 
-def test_change_rejected_by_nginx_keeps_the_previous_config_serving(host, client, converged):
+def test_change_rejected_by_nginx_keeps_the_previous_config_serving(host, client):
     fingerprint = _certificate_fingerprint(client)
     before = host_state(host)
     held = client.hold_websocket(15, "rejected-change")
@@ -34,12 +33,11 @@ def test_change_rejected_by_nginx_keeps_the_previous_config_serving(host, client
     summary = held.result()
     assert "error" not in summary and summary["echoed"] == summary["sent"] > 10, summary
 
-    fixed = {"reverse_proxy_extra_server_directives": ["add_header X-Fixed yes always"]}
-    converge(fixed)
-    assert client.request(f"https://{SERVER_NAME}/").headers["x-fixed"] == "yes"
+    # The record of the applied configuration still describes what nginx runs.
+    assert "changed=0" in converge().stdout
 
 
-def test_killed_nginx_master_is_brought_back_by_systemd(host, client, converged):
+def test_killed_nginx_master_is_brought_back_by_systemd(host, client):
     master = host.file("/run/nginx.pid").content_string.strip()
     host.run_expect([0], f"kill -KILL {master}")
 
@@ -64,20 +62,29 @@ def test_run_interrupted_after_writing_the_site_file_is_completed_by_the_next_ru
     resumed = converge(header)
     assert client.request(f"https://{SERVER_NAME}/").headers["x-interrupted"] == "applied"
     assert "changed=0" not in resumed.stdout  # the resumed run had to reload
-    # Same state as an uninterrupted run: running it once more changes nothing.
+    # Same state as an uninterrupted run: running it once more changes nothing, and the backup the
+    # killed run could not remove is gone.
     assert "changed=0" in converge(header).stdout
+    assert host.run("find /etc/nginx -name '*~'").stdout == ""
 
 
-def test_unreachable_ucserver_gets_a_clean_502_of_ours_and_recovers(host, client, converged):
+@pytest.fixture
+def standin_stopped():
+    """The UCServer stand-in is stopped for the test and started again afterwards."""
     standin = testinfra.get_host(f"podman://{RUNNER.get_hosts('ucserver_standin')[0]}")
     standin.run_expect([0], "systemctl stop ucserver-standin")
-    try:
-        response = client.request(f"https://{SERVER_NAME}/ws/client/createsession")
-        assert response.status == 502
-        assert "UCServer unreachable" in response.body
-        assert "nginx" not in response.body
-        assert response.headers["strict-transport-security"] == "max-age=63072000"
-    finally:
-        standin.run_expect([0], "systemctl start ucserver-standin")
+    yield
+    standin.run_expect([0], "systemctl start ucserver-standin")
+
+
+def test_unreachable_ucserver_gets_a_clean_502_of_ours(client, standin_stopped):
+    response = client.request(f"https://{SERVER_NAME}/ws/client/createsession")
+    assert response.status == 502
+    assert "UCServer unreachable" in response.body
+    assert "nginx" not in response.body
+    assert response.headers["strict-transport-security"] == "max-age=63072000"
+
+
+def test_the_proxy_recovers_when_the_ucserver_is_back(client):
     wait_for(lambda: client.request(f"https://{SERVER_NAME}/").status == 200, 30,
              "the proxy did not recover when the UCServer came back")
