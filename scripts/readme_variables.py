@@ -18,17 +18,30 @@ def markdown(text: str) -> str:
     return re.sub(r"\b[COV]\(([^)]*)\)", r"`\1`", text).replace("|", "\\|")
 
 
-def table() -> str:
-    options = yaml.safe_load(SPECS.read_text())["argument_specs"]["main"]["options"]
-    rows = ["| Variable | Type | Default | Description |", "| --- | --- | --- | --- |"]
+def kind(spec: dict) -> str:
+    """Type column: type, elements and choices; "required" for required options."""
+    text = spec["type"] + (f" of {spec['elements']}" if "elements" in spec else "")
+    if "choices" in spec:
+        text += " (" + ", ".join(str(c) for c in spec["choices"]) + ")"
+    return text + (", **required**" if spec.get("required") else "")
+
+
+def rows(options: dict, prefix: str = "") -> list:
+    """One row per option, followed by rows for its sub-options (`name[].sub` for list elements)."""
+    result = []
     for name, spec in options.items():
-        kind = spec["type"] + (f" of {spec['elements']}" if "elements" in spec else "")
-        if "choices" in spec:
-            kind += " (" + ", ".join(str(c) for c in spec["choices"]) + ")"
         default = spec.get("default")
         shown = "" if default is None else f"`{yaml.safe_dump(default, default_flow_style=True).strip().removesuffix('...').strip()}`"
-        rows.append(f"| `{name}` | {kind} | {shown} | {markdown(' '.join(spec['description']))} |")
-    return "\n".join(rows)
+        result.append(f"| `{prefix}{name}` | {kind(spec)} | {shown} | {markdown(' '.join(spec['description']))} |")
+        if "options" in spec:
+            nested = f"{prefix}{name}[]." if spec["type"] == "list" else f"{prefix}{name}."
+            result += rows(spec["options"], nested)
+    return result
+
+
+def table() -> str:
+    options = yaml.safe_load(SPECS.read_text())["argument_specs"]["main"]["options"]
+    return "\n".join(["| Variable | Type | Default | Description |", "| --- | --- | --- | --- |"] + rows(options))
 
 
 def main() -> int:
