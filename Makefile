@@ -8,9 +8,9 @@ export PATH := $(VENV)/bin:$(PATH)
 export CONTAINERS_CONF := $(CURDIR)/tests/containers.conf
 export ANSIBLE_FORCE_COLOR := 0
 export PY_COLORS := 0
-# Scenarios run in two lanes at once (scripts/molecule.sh); `make molecule SCENARIOS="acme"` runs
+# Scenarios run in lanes at once (scripts/molecule.sh); `make molecule SCENARIOS="acme"` runs
 # the named ones one after the other instead.
-LANES ?= "default fleet" "faults acme"
+LANES ?= "default fleet" "faults acme" "login"
 SCENARIOS ?=
 
 .PHONY: bootstrap images demo demo-clean test lint unit sanity collection molecule bench

@@ -38,7 +38,8 @@ start() {  # start NAME IMAGE [podman run options...]
 
 podman network exists "$network" || podman network create "$network" >/dev/null
 start "$standin" "$UCPROXY_IMAGE_TOOLS"
-start "$proxy" "$UCPROXY_IMAGE_DEBIAN12" --publish 8080:80 --publish 8443:443
+# NET_ADMIN and NET_RAW: fail2ban bans password guessers with nftables rules.
+start "$proxy" "$UCPROXY_IMAGE_DEBIAN12" --publish 8080:80 --publish 8443:443 --cap-add NET_ADMIN,NET_RAW
 
 echo "demo: starting the UCServer stand-in"
 ansible-playbook -i inventories/demo tests/playbooks/standin.yml >/dev/null
@@ -62,14 +63,19 @@ redirect_ok() {
      == "301 https://$name:8443/ws/client/createsession" ]]
 }
 hsts_ok() { curl_demo -o /dev/null -D - "https://$name:8443/" | grep -qi '^strict-transport-security: max-age=63072000'; }
-websocket_ok() {
-  python tests/clients/ws_echo.py "wss://$name:8443/ws/client/websocket" \
-    --connect-to 127.0.0.1:8443 --cafile "$ca" >/dev/null
+login_ok() {
+  python tests/clients/uclogin.py "https://$name:8443" --connect-to 127.0.0.1:8443 --cafile "$ca" --websocket \
+    | grep -q '"websocket_echoed": 1'
 }
 check "HTTPS 200 from the UCServer stand-in through the proxy" https_ok
 check "http://$name:8080/ redirects (301) to https://$name:8443/" redirect_ok
 check "HSTS header (max-age=63072000)" hsts_ok
-check "WebSocket echo through /ws/client/websocket" websocket_ok
+masked_ok() {
+  curl_demo -o /dev/null "https://$name:8443/ws/direct/getversion?user=alice&pass=S3cret-Passw0rd" \
+    && podman exec "$proxy" tail -n 1 /var/log/nginx/access.log | tee /dev/stderr | grep -q 'pass=\*\*\* '
+}
+check "Login (401 challenge, NTLM-style rounds, session) and the session's WebSocket" login_ok
+check "The access log masks the password in the query (line above)" masked_ok
 echo "demo: the proxy stays up at https://localhost:8443 and http://localhost:8080 (server name $name,"
 echo "      self-signed), e.g. curl -k --resolve $name:8443:127.0.0.1 https://$name:8443/"
 echo "      remove it with: make demo-clean"

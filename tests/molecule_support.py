@@ -100,6 +100,12 @@ def host_state(host, processes: bool = True) -> str:
     return files + links + (host.run("pgrep -a nginx | sort").stdout if processes else "")
 
 
+def container_address(name: str) -> str:
+    """A container's address on the scenario's network (tests/container_address.sh)."""
+    return subprocess.check_output([os.path.join(REPO, "tests", "container_address.sh"), name], text=True,
+                                   timeout=30).strip()
+
+
 def proxy_vars(host) -> dict:
     """Inventory variables of the proxy behind a testinfra host."""
     return RUNNER.get_variables(host.backend.name)
@@ -170,11 +176,27 @@ class Client:
         summary["rc"] = result.rc
         return summary
 
+    def login(self, *args: str) -> list:
+        """Logs in to the UCServer stand-in through the proxy (tests/clients/uclogin.py); one
+        summary per login."""
+        command = ["python3", "/opt/ucproxy/uclogin.py", f"https://{SERVER_NAME}", "--connect-to", f"{self.proxy}:443",
+                   "--cafile", self.cafile, *args]
+        result = self.run(shlex.join(command))
+        return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+
+    def session(self) -> str:
+        """A session id of the stand-in, from a whole login through the proxy."""
+        summary = self.login()[-1]
+        assert "sessionid" in summary, summary
+        return summary["sessionid"]
+
     def hold_websocket(self, seconds: int, name: str) -> "HeldWebSocket":
-        """Opens a WebSocket that exchanges a message every 0.2 s for `seconds`, in the background."""
+        """Opens a session's WebSocket, as a ProCall client does after logging in, that exchanges a
+        message every 0.2 s for `seconds`, in the background."""
         output = f"/tmp/held-{name}.json"
         self.run(f"rm -f {output}")
-        command = self._websocket_command("/ws/client/websocket", "--hold", str(seconds))
+        path = f"/ws/client/websocket?x-ucsessionid={self.session()}"
+        command = self._websocket_command(path, "--hold", str(seconds))
         self.run(f"nohup sh -c '{command} > {output}.part; mv {output}.part {output}' >/dev/null 2>&1 &")
         held = HeldWebSocket(self, output)
         held.wait_until_open()

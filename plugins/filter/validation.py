@@ -24,6 +24,7 @@ HOST_PATH = re.compile(r"^/[A-Za-z0-9._@+,=/-]*$")
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 HTTPS_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/%-]*)?$")
 REFERRER_POLICY = re.compile(r"^[a-z-]+(,\s*[a-z-]+)*$")
+QUERY_PARAMETER = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 TLS_PROTOCOLS = ("TLSv1.2", "TLSv1.3")
 # A header value goes into an nginx double-quoted string: only these could end the string or
 # expand inside it (control characters are refused separately). ; and ' are harmless there.
@@ -276,8 +277,33 @@ def _acme_errors(v):
     return errors
 
 
+def _logging_errors(v):
+    errors = []
+    for name in v.get("reverse_proxy_log_masked_parameters") or []:
+        if not isinstance(name, str) or not QUERY_PARAMETER.match(name):
+            errors.append(f"reverse_proxy_log_masked_parameters: {name!r} is not a query parameter name "
+                          "(letters, digits, . _ -)")
+    return errors
+
+
+def _login_protection_errors(v):
+    errors = []
+    for name, least in (("reverse_proxy_login_rate_limit", 0), ("reverse_proxy_login_rate_burst", 0),
+                        ("reverse_proxy_ban_max_failures", 1), ("reverse_proxy_ban_find_time", 1),
+                        ("reverse_proxy_ban_time", 1)):
+        value = v.get(name, least)
+        if not isinstance(value, int) or isinstance(value, bool) or value < least:
+            errors.append(f"{name}: {value!r} must be a whole number of at least {least}")
+    for name in ("reverse_proxy_ban_trusted_networks", "reverse_proxy_trusted_proxies"):
+        for cidr in v.get(name) or []:
+            if not _cidr(str(cidr)):
+                errors.append(f"{name}: {cidr!r} is not an IP address or CIDR")
+    return errors
+
+
 CHECKS = (_site_errors, _upstream_errors, _health_gate_errors, _capacity_errors, _tls_errors, _header_errors,
-          _access_rule_errors, _extra_directive_errors, _certificate_errors)
+          _access_rule_errors, _extra_directive_errors, _logging_errors, _login_protection_errors,
+          _certificate_errors)
 
 
 def reverse_proxy_input_errors(variables, known):

@@ -14,7 +14,9 @@ description:
     name as SNI and C(Host), so it takes the same path as a client from the internet.
   - Passes when a plain request gets an answer below 500 (nginx answers 502, 503 or 504 when the
     upstream does not) and, unless disabled, a WebSocket opening handshake (RFC 6455) returns
-    C(101) with the correct C(Sec-WebSocket-Accept).
+    C(101) with the correct C(Sec-WebSocket-Accept), or C(401). The UCServer opens its client
+    WebSocket only for a session (C(?x-ucsessionid=)) and refuses an upgrade without one with
+    C(401), which proves that nginx passed the upgrade on.
   - Retries until O(timeout) seconds have passed, then fails with the last reason.
   - The certificate is not verified unless O(ca_path) is given; the gate proves the proxy path,
     certificates are checked when they are deployed.
@@ -67,7 +69,7 @@ status:
   type: int
   sample: 200
 websocket_status:
-  description: HTTP status of the WebSocket upgrade (101 when it succeeded); absent when skipped.
+  description: HTTP status of the WebSocket upgrade (101, or 401 from the UCServer); absent when skipped.
   returned: when websocket_path is set
   type: int
   sample: 101
@@ -145,6 +147,8 @@ def _websocket(params, deadline):
                                         "User-Agent: ucproxy-health-check\r\n\r\n"
                                         % (params["websocket_path"], params["server_name"], key), deadline)
     accept = base64.b64encode(hashlib.sha1((key + WEBSOCKET_GUID).encode("ascii")).digest()).decode("ascii")
+    if status == 401:  # the UCServer itself refused an upgrade without a session
+        return status, None
     if status != 101:
         return status, "WebSocket upgrade of wss://%s%s answered %d instead of 101" % (
             params["server_name"], params["websocket_path"], status)

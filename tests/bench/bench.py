@@ -179,7 +179,7 @@ def hold_websockets(proxy_ip, count, during=None):
     """Opens `count` WebSockets, runs `during()` while they are held, then checks each again."""
     pexec(CLIENT, "rm -f /tmp/ws-ready.* /tmp/ws-release")
     processes = max(1, min(4, count // 500))
-    command = (f"python3 /opt/ws_load.py wss://{NAME}/ws/client/websocket --ip {proxy_ip} --cafile /tmp/proxy-ca.pem "
+    command = (f"python3 /opt/ws_load.py wss://{NAME}/bench/websocket --ip {proxy_ip} --cafile /tmp/proxy-ca.pem "
                f"--connections {count} --processes {processes} --ready /tmp/ws-ready --release /tmp/ws-release")
     load = subprocess.Popen(["podman", "exec", CLIENT, "sh", "-c", command], stdout=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 420

@@ -20,7 +20,7 @@ import sys
 
 import pytest
 
-from molecule_support import PROXIES, REPO, SERVER_NAME, TEST_CA, tls_profile
+from molecule_support import PROXIES, REPO, SERVER_NAME, TEST_CA, container_address, tls_profile
 
 testinfra_hosts = PROXIES
 GIXY_SEVERITIES = {"LOW", "MEDIUM", "HIGH"}
@@ -87,12 +87,6 @@ def sslyze_python() -> str:
     return python
 
 
-def proxy_address(host) -> str:
-    """The proxy's address on the podman network (the controller routes to it)."""
-    return subprocess.check_output([os.path.join(REPO, "tests", "container_address.sh"), host.backend.name],
-                                   text=True, timeout=30).strip()
-
-
 def sslyze_issues(python: str, address: str, profile: str, cafile: str) -> dict[str, str]:
     """Mozilla's check of `profile` against SERVER_NAME at `address`:443; criterion -> issue."""
     result = subprocess.run([python, "-c", SSLYZE_CHECK, SERVER_NAME, address, profile, cafile],
@@ -115,7 +109,7 @@ def test_sslyze_mozilla_check_of_the_profile(host, sslyze_python):
     profile = tls_profile(host)
     if profile not in SSLYZE_ALLOWED:
         pytest.skip(f"profile {profile} has no Mozilla configuration to check against")
-    issues = sslyze_issues(sslyze_python, proxy_address(host), profile, TEST_CA)
+    issues = sslyze_issues(sslyze_python, container_address(host.backend.name), profile, TEST_CA)
     unexpected = {k: v for k, v in issues.items() if k not in SSLYZE_ALLOWED[profile]}
     assert not unexpected, f"not compliant with Mozilla's {profile} configuration:\n" + "\n".join(
         f"{k}: {v}" for k, v in unexpected.items())

@@ -161,3 +161,17 @@ def test_values_that_could_inject_into_the_request_are_refused(capsys, args, var
     code, result = run(capsys, **args)
     assert code == 1
     assert result["msg"].startswith(variable + ":")
+
+
+def ucserver_without_session(head):
+    """Like the UCServer: plain requests answered, an upgrade without a session refused with 401."""
+    if header(head, "Upgrade") is None:
+        return b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+    return b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n"
+
+
+@pytest.mark.parametrize("proxy", [ucserver_without_session], indirect=True)
+def test_an_upgrade_the_ucserver_refuses_for_want_of_a_session_passes(proxy, capsys):
+    code, result = run(capsys, server_name="uc.example.com", port=proxy.port, timeout=5)
+    assert code == 0, result
+    assert result["websocket_status"] == 401

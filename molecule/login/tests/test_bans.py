@@ -1,0 +1,95 @@
+"""Password guessing is stopped without locking out real users: an address that fails to log in
+five times within a minute (this scenario's settings) is banned for 20 seconds, on ports 80 and
+443 in nftables, or by nginx behind a load balancer; successful multi-round logins never count,
+trusted networks are never banned, and logins beyond the rate limit get 429."""
+import pytest
+import testinfra
+
+from molecule_support import SERVER_NAME, client_for, container_address, converge, wait_for
+
+BALANCER = "http://login-balancer:8080/ws/client/createsession"
+
+
+def container(name):
+    return testinfra.get_host(f"podman://{name}")
+
+
+def banned(proxy) -> str:
+    return proxy.run("fail2ban-client status ucproxy-nginx-login").stdout
+
+
+def guess(client, times=5):
+    for _attempt in range(times):
+        assert client.login("--method", "basic", "--password", "guessed")[-1]["final"]["status"] == 401
+
+
+def status_via_balancer(host, password) -> str:
+    return host.run(f"curl -s --max-time 10 -o /dev/null -w '%{{http_code}}' -u alice:{password} {BALANCER}").stdout
+
+
+@pytest.fixture(scope="module")
+def guesser():
+    return container("login-guesser")
+
+
+def test_logins_never_count_guessing_bans_the_guesser_alone_until_the_ban_ends(guesser):
+    proxy = container("login-deb12")
+    guessing, user = client_for(guesser, proxy), client_for(container("login-client"), proxy)
+    # 50 multi-round logins in a row (each answered 401 twice on the way) are no failures.
+    logins = guessing.login("--logins", "50")
+    assert [summary["final"]["status"] for summary in logins] == [200] * 50
+    assert container_address("login-guesser") not in banned(proxy)
+
+    guess(guessing)
+    wait_for(lambda: container_address("login-guesser") in banned(proxy), 30, "the guesser was not banned")
+    assert container_address("login-guesser") in proxy.run("nft list ruleset").stdout
+    refused = guessing.curl(f"https://{SERVER_NAME}/")
+    assert refused.rc == 7, refused.stderr  # connection refused on 443 ...
+    assert guessing.curl(f"http://{SERVER_NAME}/").rc == 7  # ... and on 80
+    assert user.login()[-1]["final"]["status"] == 200, "another address was locked out"
+
+    wait_for(lambda: guessing.curl(f"https://{SERVER_NAME}/").rc == 0, 60, "the ban did not end")
+
+
+def test_a_trusted_network_is_never_banned():
+    proxy = container("login-deb12")
+    user = client_for(container("login-client"), proxy)
+    guess(user, times=6)
+    wait_for(lambda: f"Ignore {container_address('login-client')}" in proxy.file("/var/log/fail2ban.log").content_string,
+             30, "fail2ban did not see the trusted address's failures")
+    assert container_address("login-client") not in banned(proxy)
+    assert user.login()[-1]["final"]["status"] == 200
+
+
+def test_behind_a_load_balancer_the_real_client_is_banned_by_nginx_and_logged(guesser):
+    proxy, user = container("login-deb13"), container("login-client")
+    for _attempt in range(5):
+        assert status_via_balancer(guesser, "guessed") == "401"
+    wait_for(lambda: status_via_balancer(guesser, "guessed") == "403", 30, "the guesser was not banned by nginx")
+    # The balancer's address is not banned: everyone else still gets through it.
+    assert status_via_balancer(user, "S3cret-Passw0rd") == "200"
+    failures = proxy.file("/var/log/nginx/ucproxy-login-failures.log").content_string
+    assert container_address("login-guesser") in failures and container_address("login-balancer") not in failures
+    assert f"{container_address('login-client')} - - [" in proxy.file("/var/log/nginx/access.log").content_string
+    wait_for(lambda: status_via_balancer(guesser, "guessed") == "401", 60, "the nginx ban did not end")
+
+
+def test_logins_beyond_the_rate_limit_get_429(guesser):
+    proxy = container("login-deb12")
+    client = client_for(guesser, proxy)
+    url = f"https://{SERVER_NAME}/ws/client/createsession"
+    # 400 requests on one keep-alive connection, far faster than 600 a minute plus a burst of 200.
+    result = client.run(f"curl -s --cacert {client.cafile} --connect-to ::{client.proxy}: -w '%{{http_code}}\\n' "
+                        + " ".join([f"-o /dev/null {url}"] * 400))
+    statuses = result.stdout.split()
+    assert len(statuses) == 400
+    assert statuses[:200] == ["401"] * 200  # the burst is served (the UCServer's challenge)
+    assert statuses.count("429") > 50, sorted(set(statuses))
+
+
+def test_switching_bans_off_removes_the_jail_and_its_rules(converged):
+    proxy = container("login-deb12")
+    converge({"reverse_proxy_ban": False})
+    assert not proxy.file("/etc/fail2ban/jail.d/ucproxy-nginx.conf").exists
+    assert "ucproxy-nginx-login" not in proxy.run("fail2ban-client status").stdout
+    assert "ucproxy-nginx-login" not in proxy.run("nft list ruleset").stdout  # the jail's set and rules
