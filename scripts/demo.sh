@@ -57,10 +57,10 @@ check() {  # check DESCRIPTION COMMAND...
   shift
   if "$@"; then echo "  OK    $description"; else echo "  FAIL  $description"; failures=$((failures + 1)); fi
 }
-https_ok() { [[ $(curl_demo -o /dev/null -w '%{http_code}' "https://$name:8443/ws/client/createsession") == 200 ]]; }
+https_ok() { [[ $(curl_demo -o /dev/null -w '%{http_code}' "https://$name:8443/ws/client/echo") == 200 ]]; }
 redirect_ok() {
-  [[ $(curl_demo -o /dev/null -w '%{http_code} %{redirect_url}' "http://$name:8080/ws/client/createsession") \
-     == "301 https://$name:8443/ws/client/createsession" ]]
+  [[ $(curl_demo -o /dev/null -w '%{http_code} %{redirect_url}' "http://$name:8080/ws/client/echo") \
+     == "301 https://$name:8443/ws/client/echo" ]]
 }
 hsts_ok() { curl_demo -o /dev/null -D - "https://$name:8443/" | grep -qi '^strict-transport-security: max-age=63072000'; }
 login_ok() {

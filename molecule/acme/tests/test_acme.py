@@ -46,14 +46,14 @@ def test_first_converge_serves_a_certificate_from_pebble_with_its_chain(client):
     certificate = served(client)
     assert "Pebble Intermediate CA" in certificate["issuer"], certificate
     assert f"DNS:{SERVER_NAME}" in certificate["names"], certificate
-    assert client.request(f"https://{SERVER_NAME}/ws/client/createsession").status == 200
+    assert client.request(f"https://{SERVER_NAME}/ws/client/echo").status == 200
 
 
 def test_port_80_answers_challenges_from_the_webroot_and_redirects_the_rest(client):
     assert client.request(f"http://{SERVER_NAME}/.well-known/acme-challenge/unknown-token").status == 404
-    response = client.request(f"http://{SERVER_NAME}/ws/client/createsession")
+    response = client.request(f"http://{SERVER_NAME}/ws/client/echo")
     assert response.status == 301
-    assert response.headers["location"] == f"https://{SERVER_NAME}/ws/client/createsession"
+    assert response.headers["location"] == f"https://{SERVER_NAME}/ws/client/echo"
 
 
 def test_second_converge_placed_no_new_order(host):

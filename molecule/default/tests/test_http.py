@@ -9,9 +9,9 @@ CSP = "default-src 'self'; connect-src 'self' wss:; frame-ancestors 'none'"
 
 
 def test_port_80_redirects_permanently_to_https_same_host_and_path(client):
-    response = client.request(f"http://{SERVER_NAME}/ws/client/createsession?ucsid=42")
+    response = client.request(f"http://{SERVER_NAME}/ws/client/echo?ucsid=42")
     assert response.status == 301
-    assert response.headers["location"] == f"https://{SERVER_NAME}/ws/client/createsession?ucsid=42"
+    assert response.headers["location"] == f"https://{SERVER_NAME}/ws/client/echo?ucsid=42"
 
 
 def test_https_answer_comes_from_the_ucserver(client):
@@ -54,14 +54,14 @@ def test_port_80_does_not_answer_for_unknown_names(client, url):
 def test_https_request_for_an_unknown_host_is_answered_421_misdirected(client, http):
     # The TLS handshake names a configured server, the Host header does not (as on a connection an
     # HTTP/2 client reuses for another name): 421 tells the client to open a connection of its own.
-    response = client.request(f"https://{SERVER_NAME}/ws/client/createsession", http, "-H", "Host: intranet.example.test")
+    response = client.request(f"https://{SERVER_NAME}/ws/client/echo", http, "-H", "Host: intranet.example.test")
     assert response.status == 421
     assert "sessionid" not in response.body and "method" not in response.body  # not the UCServer's answer
 
 
 def test_ucserver_sees_forwarded_headers_and_no_upgrade_on_plain_requests(client):
     client_ip = client.run("hostname -I").stdout.split()[0]
-    headers = client.request(f"https://{SERVER_NAME}/ws/client/createsession").json()["headers"]
+    headers = client.request(f"https://{SERVER_NAME}/ws/client/echo").json()["headers"]
     assert headers["Host"] == SERVER_NAME
     assert headers["X-Forwarded-For"] == client_ip
     assert headers["X-Real-IP"] == client_ip
@@ -105,7 +105,7 @@ def test_access_rule_lets_allowed_networks_through(client):
 
 
 def test_extra_headers_and_directives_are_applied(client):
-    response = client.request(f"https://{SERVER_NAME}/ws/client/createsession")
+    response = client.request(f"https://{SERVER_NAME}/ws/client/echo")
     assert response.headers["x-frame-options"] == "DENY"
     # Values with ; and ' (a real CSP) reach the client unchanged.
     assert response.headers["content-security-policy"] == CSP

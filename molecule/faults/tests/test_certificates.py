@@ -37,5 +37,5 @@ def test_wildcard_as_first_server_name_deploys_and_passes_the_health_gate(host, 
     served = served_certificate(client, servername="phone.example.test")
     assert served["names"] == f"DNS:*.example.test, DNS:{SERVER_NAME}"
     copy_to(client.host, served["pem"].encode(), client.cafile)
-    assert client.request("https://phone.example.test/ws/client/createsession").status == 200
+    assert client.request("https://phone.example.test/ws/client/echo").status == 200
     assert client.websocket("/any/other/path")["echoed"] == 3

@@ -29,7 +29,7 @@ def test_change_rejected_by_nginx_keeps_the_previous_config_serving(host, client
 
     assert host_state(host) == before, "files or nginx processes differ after the rejected change"
     assert _certificate_fingerprint(client) == fingerprint
-    assert client.request(f"https://{SERVER_NAME}/ws/client/createsession").status == 200
+    assert client.request(f"https://{SERVER_NAME}/ws/client/echo").status == 200
     summary = held.result()
     assert "error" not in summary and summary["echoed"] == summary["sent"] > 10, summary
 
@@ -78,7 +78,7 @@ def standin_stopped():
 
 
 def test_unreachable_ucserver_gets_a_clean_502_of_ours(client, standin_stopped):
-    response = client.request(f"https://{SERVER_NAME}/ws/client/createsession")
+    response = client.request(f"https://{SERVER_NAME}/ws/client/echo")
     assert response.status == 502
     assert "UCServer unreachable" in response.body
     assert "nginx" not in response.body

@@ -26,7 +26,7 @@ def test_failed_health_gate_is_rolled_back_and_the_previous_variables_then_chang
     assert "The files this run changed were restored" in output
     assert host_state(host, processes=False) == before, "the restored files or their record differ"
     assert backups(host) == ""
-    assert client.request(f"https://{SERVER_NAME}/ws/client/createsession").status == 200
+    assert client.request(f"https://{SERVER_NAME}/ws/client/echo").status == 200
 
     rerun = converge()
     assert "changed=0" in rerun.stdout, rerun.stdout[-3000:]
