@@ -284,3 +284,29 @@ def client_for(client_host, proxy_host) -> Client:
 @pytest.fixture
 def client(host, client_host) -> Client:
     return client_for(client_host, host)
+
+
+def network_address(network: str, number: int) -> str:
+    """Host `number` of a podman network with its prefix length (tests/network_address.sh)."""
+    return subprocess.check_output([os.path.join(REPO, "tests", "network_address.sh"), network, str(number)],
+                                   text=True, timeout=30).strip()
+
+
+class Poller:
+    """tests/clients/poll.py in the client container: an https request through `client` every
+    0.1 s (a failed one retried once on a new connection) until stopped; the summary says how
+    many failed and the longest time without a successful answer."""
+
+    def __init__(self, client: Client, name: str):
+        self.client = client
+        self.stop_file, self.output = f"/tmp/poll-{name}.stop", f"/tmp/poll-{name}.json"
+        client.run(f"rm -f {self.stop_file} {self.output}")
+        command = shlex.join(["python3", "/opt/ucproxy/poll.py", f"https://{SERVER_NAME}/",
+                              "--connect-to", f"{client.proxy}:443", "--cafile", client.cafile,
+                              "--stop-file", self.stop_file, "--output", self.output])
+        client.run(f"nohup {command} >/dev/null 2>&1 &")
+
+    def stop(self) -> dict:
+        self.client.run(f"touch {self.stop_file}")
+        wait_for(lambda: self.client.host.file(self.output).exists, 30, "poller did not stop")
+        return json.loads(self.client.host.file(self.output).content_string)

@@ -25,6 +25,8 @@ EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 HTTPS_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/%-]*)?$")
 REFERRER_POLICY = re.compile(r"^[a-z-]+(,\s*[a-z-]+)*$")
 QUERY_PARAMETER = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Linux interface names: at most 15 characters, no / or white space (keepalived reads them unquoted).
+INTERFACE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,14}$")
 TLS_PROTOCOLS = ("TLSv1.2", "TLSv1.3")
 # A header value goes into an nginx double-quoted string: only these could end the string or
 # expand inside it (control characters are refused separately). ; and ' are harmless there.
@@ -301,9 +303,42 @@ def _login_protection_errors(v):
     return errors
 
 
+def _whole_number_errors(v, name, least, most):
+    value = v.get(name)
+    if not isinstance(value, int) or isinstance(value, bool) or not least <= value <= most:
+        return [f"{name}: {value!r} must be a whole number from {least} to {most}"]
+    return []
+
+
+def _high_availability_errors(v):
+    vip = v.get("reverse_proxy_ha_vip") or ""
+    if not vip:
+        return []
+    errors = []
+    try:
+        address = ipaddress.IPv4Interface(str(vip))
+        if "/" not in str(vip) or address.network.prefixlen > 30 or address.ip in (
+                address.network.network_address, address.network.broadcast_address):
+            raise ValueError
+    except ValueError:
+        errors.append(f"reverse_proxy_ha_vip: {vip!r} must be an IPv4 host address with the prefix length of "
+                      "its network, for example 192.0.2.10/24")
+    interface = v.get("reverse_proxy_ha_interface") or ""
+    if interface and not INTERFACE.match(str(interface)):
+        errors.append(f"reverse_proxy_ha_interface: {interface!r} is not a network interface name")
+    if v.get("reverse_proxy_certificate_mode") == "acme":
+        errors.append("reverse_proxy_ha_vip: a pair cannot use reverse_proxy_certificate_mode: acme (the CA's "
+                      "http-01 challenges reach only the node holding the address); give both nodes the same "
+                      "certificate in files or existing mode")
+    errors += _whole_number_errors(v, "reverse_proxy_ha_router_id", 1, 255)
+    if v.get("reverse_proxy_ha_priority") not in (None, ""):
+        errors += _whole_number_errors(v, "reverse_proxy_ha_priority", 1, 254)
+    return errors
+
+
 CHECKS = (_site_errors, _upstream_errors, _health_gate_errors, _capacity_errors, _tls_errors, _header_errors,
           _access_rule_errors, _extra_directive_errors, _logging_errors, _login_protection_errors,
-          _certificate_errors)
+          _high_availability_errors, _certificate_errors)
 
 
 def reverse_proxy_input_errors(variables, known):

@@ -7,9 +7,10 @@ import sys
 
 import testinfra
 
-from molecule_support import REPO, SERVER_NAME, client_for
+from molecule_support import EPHEMERAL, REPO, SERVER_NAME, client_for
+from test_failover import through_address  # noqa: F401  pylint: disable=unused-import
 
-PROXY = "fleet-proxy2"
+PROXY = "ha-proxy2"
 BIN = os.path.dirname(sys.executable)
 ANSIBLE_CFG = """[defaults]
 collections_path = ./collections
@@ -23,7 +24,11 @@ INVENTORY = f"""ucproxy:
     ansible_connection: containers.podman.podman
     ansible_become: false
     reverse_proxy_server_names: [{SERVER_NAME}]
-    reverse_proxy_upstream_host: fleet-ucserver
+    reverse_proxy_upstream_host: ha-ucserver
+    reverse_proxy_certificate_mode: files
+    reverse_proxy_certificate_file: {EPHEMERAL}/pki/proxy.crt
+    reverse_proxy_certificate_chain_file: {EPHEMERAL}/pki/intermediate.crt
+    reverse_proxy_certificate_key_file: {EPHEMERAL}/pki/proxy.key
 """
 OWN_PLAY = """- name: Our proxies
   hosts: ucproxy
@@ -64,10 +69,19 @@ def test_built_collection_runs_from_an_infrastructure_repository(tmp_path, clien
 
     proxy = testinfra.get_host(f"podman://{PROXY}")
     run([f"{BIN}/ansible-playbook", "proxy.yml"], infra)
-    response = client_for(client_host, proxy).request(f"https://{SERVER_NAME}/ws/client/createsession")
+    response = client_for(client_host, proxy).request(f"https://{SERVER_NAME}/ws/client/echo")
     assert response.status == 200 and response.headers["x-infra-repo"] == "own-play"
     assert client_for(client_host, proxy).tls("-tls1_2").rc != 0  # the play's modern profile is in force
 
     run([f"{BIN}/ansible-playbook", "ucproxy.nginx.site"], infra)
-    response = client_for(client_host, proxy).request(f"https://{SERVER_NAME}/ws/client/createsession")
+    response = client_for(client_host, proxy).request(f"https://{SERVER_NAME}/ws/client/echo")
     assert response.status == 200 and "x-infra-repo" not in response.headers
+
+
+def test_a_proxy_taken_out_of_the_pair_loses_keepalived_and_the_peer_serves_the_address(through_address):
+    # The scratch repository's inventory has no virtual address: the runs above took the proxy out
+    # of the pair.
+    proxy = testinfra.get_host(f"podman://{PROXY}")
+    assert not proxy.package("keepalived").is_installed
+    assert not proxy.file("/etc/keepalived/keepalived.conf").exists
+    assert through_address.request(f"https://{SERVER_NAME}/ws/client/echo").status == 200

@@ -13,6 +13,7 @@ VALID = dict(DEFAULTS, reverse_proxy_server_names=["uc.example.com", "*.uc.examp
              reverse_proxy_upstream_host="10.0.0.5")
 ACME = {"reverse_proxy_certificate_mode": "acme", "reverse_proxy_acme_agree_tos": True,
         "reverse_proxy_server_names": ["uc.example.com"]}
+PAIR = {"reverse_proxy_ha_vip": "192.0.2.10/24"}
 CSP = "default-src 'self'; frame-ancestors 'none'; connect-src 'self' wss://uc.example.com"
 
 
@@ -132,6 +133,16 @@ REFUSED = {
                                            "reverse_proxy_ban_trusted_networks"),
     "nginx syntax in a trusted proxy": ({"reverse_proxy_trusted_proxies": ["10.0.0.1; allow all"]},
                                         "reverse_proxy_trusted_proxies"),
+    "virtual address without prefix length": ({"reverse_proxy_ha_vip": "192.0.2.10"}, "reverse_proxy_ha_vip"),
+    "virtual address is the network's": ({"reverse_proxy_ha_vip": "192.0.2.0/24"}, "reverse_proxy_ha_vip"),
+    "IPv6 virtual address": ({"reverse_proxy_ha_vip": "2001:db8::10/64"}, "reverse_proxy_ha_vip"),
+    "keepalived syntax in the virtual address": ({"reverse_proxy_ha_vip": "192.0.2.10/24 }"}, "reverse_proxy_ha_vip"),
+    "keepalived syntax in the interface": ({**PAIR, "reverse_proxy_ha_interface": "eth0 {"},
+                                           "reverse_proxy_ha_interface"),
+    "router id out of range": ({**PAIR, "reverse_proxy_ha_router_id": 256}, "reverse_proxy_ha_router_id"),
+    "router id zero": ({**PAIR, "reverse_proxy_ha_router_id": 0}, "reverse_proxy_ha_router_id"),
+    "priority of an owner": ({**PAIR, "reverse_proxy_ha_priority": 255}, "reverse_proxy_ha_priority"),
+    "acme in a pair": ({**ACME, **PAIR}, "reverse_proxy_ha_vip"),
     "acme without agreed terms": ({**ACME, "reverse_proxy_acme_agree_tos": False}, "reverse_proxy_acme_agree_tos"),
     "acme with a wildcard": ({**ACME, "reverse_proxy_server_names": ["*.example.com"]}, "reverse_proxy_server_names"),
     "acme e-mail without domain": ({**ACME, "reverse_proxy_acme_email": "admin"}, "reverse_proxy_acme_email"),
@@ -155,6 +166,9 @@ ACCEPTED = {
     "login limit off": {"reverse_proxy_login_rate_limit": 0},
     "trusted networks and proxies": {"reverse_proxy_ban_trusted_networks": ["192.0.2.0/24", "2001:db8::1"],
                                      "reverse_proxy_trusted_proxies": ["10.0.0.5"]},
+    "pair on an interface with a priority": {**PAIR, "reverse_proxy_ha_interface": "ens3.100",
+                                             "reverse_proxy_ha_priority": 200, "reverse_proxy_ha_router_id": 1},
+    "router id without a pair is not looked at": {"reverse_proxy_ha_router_id": 0},
     "wildcard as the first server name": {"reverse_proxy_server_names": ["*.example.com", "uc.example.com"]},
     "acme with e-mail and own directory": {**ACME, "reverse_proxy_acme_email": "admin@example.com",
                                            "reverse_proxy_acme_directory_url": "https://acme.example.com:14000/dir"},

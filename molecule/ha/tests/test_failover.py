@@ -1,0 +1,99 @@
+"""The pair's virtual address (keepalived): one node holds it and serves https and WebSockets
+through it; when the holder's nginx stops or the whole node freezes, the peer takes the address
+over and clients reconnect through it; a recovered node leaves the address where it is. The times
+are measured from the client's side and printed (docs/benchmarks.md quotes them)."""
+import subprocess
+import time
+
+import pytest
+import testinfra
+
+from molecule_support import RUNNER, SERVER_NAME, TEST_CA, Client, Poller, copy_to, network_address, wait_for
+
+VIRTUAL_ADDRESS = network_address("ucproxy-ha", 200).split("/", maxsplit=1)[0]
+# keepalived checks nginx every second and gives up after 2 failures; a frozen node is noticed
+# after 3 missed advertisements. Failover takes seconds; the bound leaves room for a busy machine.
+FAILOVER_BOUND = 15
+
+
+@pytest.fixture(scope="module")
+def proxies():
+    return {name: testinfra.get_host(f"podman://{name}") for name in RUNNER.get_hosts("ucproxy")}
+
+
+@pytest.fixture(scope="module")
+def through_address(client_host):
+    """The client container, connecting to the virtual address."""
+    cafile = "/tmp/ca-pair.pem"
+    with open(TEST_CA, "rb") as ca:
+        copy_to(client_host, ca.read(), cafile)
+    return Client(client_host, VIRTUAL_ADDRESS, cafile)
+
+
+def holders(proxies, skip=()):
+    return [name for name, host in proxies.items()
+            if name not in skip and host.run(f"ip -o -4 address show to {VIRTUAL_ADDRESS}").stdout.strip()]
+
+
+def serves_websockets(client: Client, count: int = 3) -> bool:
+    """New logins and WebSockets through the address (what a client does after losing its own)."""
+    results = [client.websocket(f"/ws/client/websocket?x-ucsessionid={client.session()}") for _login in range(count)]
+    return all(result["rc"] == 0 and result["echoed"] == 3 for result in results)
+
+
+def test_one_node_holds_the_address_and_serves_https_and_websockets(proxies, through_address):
+    assert len(holders(proxies)) == 1
+    assert through_address.request(f"https://{SERVER_NAME}/").status == 200
+    assert serves_websockets(through_address)
+
+
+def test_nginx_stopped_on_the_holder_moves_the_address_and_the_recovered_node_leaves_it(proxies, through_address):
+    [holder] = holders(proxies)
+    [peer] = [name for name in proxies if name != holder]
+    held = [through_address.hold_websocket(120, f"nginx-stop-{i}") for i in range(5)]
+    poller = Poller(through_address, "nginx-stop")
+    stopped = time.monotonic()
+    # --no-block: nginx's graceful stop waits up to 5 s for the held WebSockets before the rest.
+    proxies[holder].run_expect([0], "systemctl --no-block stop nginx")
+    wait_for(lambda: holders(proxies) == [peer], FAILOVER_BOUND, "the peer did not take over the address")
+    moved = time.monotonic() - stopped
+    outage = poller.stop()
+    print(f"\nnginx stopped on {holder}: {peer} held the address after {moved:.1f} s; longest time without an "
+          f"answer through the address {outage['longest_gap_s']} s ({outage['failed']} of {outage['polls']} polls "
+          "failed)")
+    # The WebSockets held on the stopped node end; their clients log in again and reconnect.
+    assert all(websocket.result()["echoed"] > 0 for websocket in held)
+    assert serves_websockets(through_address)
+
+    started = time.time()
+    proxies[holder].run_expect([0], "systemctl start nginx")
+    backup_again = f"journalctl -u keepalived --since @{int(started)} -o cat | grep -q 'Entering BACKUP STATE'"
+    wait_for(lambda: proxies[holder].run(backup_again).rc == 0, FAILOVER_BOUND,
+             f"keepalived on {holder} did not come back as a backup")
+    # No second failover: for 5 advertisement intervals the peer keeps the address.
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        assert holders(proxies) == [peer], f"{holder} took the address back"
+        time.sleep(0.5)
+
+
+def test_a_frozen_holder_loses_the_address_to_the_peer(proxies, through_address):
+    [holder] = holders(proxies)
+    [peer] = [name for name in proxies if name != holder]
+    poller = Poller(through_address, "freeze")
+    subprocess.run(["podman", "pause", holder], check=True, timeout=60)
+    try:
+        frozen = time.monotonic()
+        wait_for(lambda: holders(proxies, skip=[holder]) == [peer], FAILOVER_BOUND,
+                 "the peer did not take over the address")
+        moved = time.monotonic() - frozen
+        assert through_address.request(f"https://{SERVER_NAME}/").status == 200
+        assert serves_websockets(through_address, count=1)
+        outage = poller.stop()
+        print(f"\n{holder} frozen: {peer} held the address after {moved:.1f} s; longest time without an answer "
+              f"through the address {outage['longest_gap_s']} s")
+    finally:
+        subprocess.run(["podman", "unpause", holder], check=True, timeout=60)
+    # Thawed, the old holder still believes it holds the address until VRRP sorts it out.
+    wait_for(lambda: len(holders(proxies)) == 1, FAILOVER_BOUND, "both nodes kept the address after the thaw")
+    assert through_address.request(f"https://{SERVER_NAME}/").status == 200

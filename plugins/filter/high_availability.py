@@ -1,0 +1,39 @@
+"""Where the proxies of an active/passive pair speak VRRP: on each, the interface whose IPv4
+network holds the virtual address, and the proxy's own address there (keepalived's unicast
+source, and where its peers send to). Used by the reverse_proxy role with every node's facts."""
+import ipaddress
+
+
+def _interface_networks(facts):
+    """(interface, own address, network) for each primary IPv4 address in Ansible's network facts."""
+    for name in facts.get("interfaces") or []:
+        ipv4 = (facts.get(name.replace("-", "_")) or {}).get("ipv4") or {}
+        if ipv4.get("address") and ipv4.get("netmask"):
+            address = ipaddress.ip_interface(f"{ipv4['address']}/{ipv4['netmask']}")
+            yield name, str(address.ip), address.network
+
+
+def vrrp_address(host, facts, virtual_address, interface=""):
+    """{interface, address} of one host, or {error} naming the variable to fix."""
+    vip = ipaddress.ip_interface(virtual_address)
+    for name, address, network in _interface_networks(facts):
+        if vip.ip in network and address != str(vip.ip) and (not interface or name == interface):
+            return {"interface": name, "address": address}
+    if interface:
+        return {"error": f"reverse_proxy_ha_interface: {interface} of {host} has no IPv4 address in the "
+                         f"network of reverse_proxy_ha_vip {virtual_address}"}
+    return {"error": f"reverse_proxy_ha_vip: {virtual_address} is in the network of none of {host}'s "
+                     "interfaces (the proxies of a pair need an address each in the virtual address's network)"}
+
+
+def reverse_proxy_vrrp_addresses(hostvars, hosts, virtual_address):
+    """For each of `hosts`: its VRRP interface and address, from hostvars[host].ansible_facts and its
+    reverse_proxy_ha_interface (if set), or {error}."""
+    return {host: vrrp_address(host, hostvars[host].get("ansible_facts") or {}, virtual_address,
+                               hostvars[host].get("reverse_proxy_ha_interface") or "")
+            for host in hosts}
+
+
+class FilterModule:
+    def filters(self):
+        return {"reverse_proxy_vrrp_addresses": reverse_proxy_vrrp_addresses}

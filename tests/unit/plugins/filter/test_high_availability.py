@@ -1,0 +1,47 @@
+"""Which interface and address each proxy of a pair uses for VRRP, from Ansible's network facts."""
+from ansible_collections.ucproxy.nginx.plugins.filter.high_availability import reverse_proxy_vrrp_addresses
+
+VIP = "10.89.0.200/24"
+
+
+def facts(**interfaces):
+    """Network facts as ansible.builtin.setup reports them: interface name -> "address/netmask"."""
+    result = {"interfaces": list(interfaces)}
+    for name, address in interfaces.items():
+        ip, netmask = address.split("/")
+        result[name.replace("-", "_")] = {"ipv4": {"address": ip, "netmask": netmask}}
+    return result
+
+
+def addresses(hostvars, virtual_address=VIP):
+    return reverse_proxy_vrrp_addresses(hostvars, list(hostvars), virtual_address)
+
+
+def test_each_node_gets_the_interface_and_address_in_the_virtual_address_network():
+    found = addresses({
+        "proxy1": {"ansible_facts": facts(lo="127.0.0.1/255.0.0.0", eth0="192.168.1.5/255.255.255.0",
+                                          **{"eth-vrrp": "10.89.0.2/255.255.255.0"})},
+        "proxy2": {"ansible_facts": facts(eth0="10.89.0.3/255.255.255.0")},
+    })
+    assert found == {"proxy1": {"interface": "eth-vrrp", "address": "10.89.0.2"},
+                     "proxy2": {"interface": "eth0", "address": "10.89.0.3"}}
+
+
+def test_the_virtual_address_itself_is_never_a_node_address():
+    found = addresses({"proxy1": {"ansible_facts": facts(eth0="10.89.0.200/255.255.255.0",
+                                                         eth1="10.89.0.7/255.255.255.0")}})
+    assert found["proxy1"] == {"interface": "eth1", "address": "10.89.0.7"}
+
+
+def test_a_node_outside_the_network_is_named_in_the_error():
+    found = addresses({"proxy2": {"ansible_facts": facts(eth0="192.168.1.5/255.255.255.0")}})
+    assert found["proxy2"]["error"].startswith("reverse_proxy_ha_vip: 10.89.0.200/24 is in the network of none of "
+                                               "proxy2's interfaces")
+
+
+def test_the_interface_variable_restricts_the_choice():
+    node = {"ansible_facts": facts(eth0="10.89.0.2/255.255.255.0", eth1="10.89.0.3/255.255.255.0"),
+            "reverse_proxy_ha_interface": "eth1"}
+    assert addresses({"proxy1": node})["proxy1"] == {"interface": "eth1", "address": "10.89.0.3"}
+    node["reverse_proxy_ha_interface"] = "eth9"
+    assert addresses({"proxy1": node})["proxy1"]["error"].startswith("reverse_proxy_ha_interface: eth9 of proxy1 ")
