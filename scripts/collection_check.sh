@@ -2,7 +2,7 @@
 # The collection installs and documents itself: `ansible-galaxy collection build` gives a tarball
 # without warnings, the tarball installs offline, and ansible-doc shows, from that installation,
 # every option of roles/reverse_proxy/meta/argument_specs.yml with its description and default,
-# and the documentation of every filter plugin.
+# and the documentation of every filter plugin; ansible-builder creates the execution environment.
 #   PATH=.venv/bin:$PATH scripts/collection_check.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,11 +23,19 @@ if grep -q WARNING build.log; then
 fi
 ansible-galaxy collection install --offline --no-deps -p "$work/collections" "$work"/dist/*.tar.gz
 
+# AWX / Automation Platform: ansible-builder writes the execution environment's build context, and
+# finds the collection's Python needs (meta/execution-environment.yml) in the installed tarball.
+ansible-builder create --file "$repo/execution-environment.yml" --context "$work/ee" >/dev/null
+grep -q "ucproxy/ucproxy.nginx" "$work/ee/_build/requirements.yml"
+ansible-builder introspect --sanitize "$work/collections" | tee introspect.txt
+grep -q "cryptography>=3.3  # from collection ucproxy.nginx" introspect.txt
+
 ansible-doc -t role ucproxy.nginx.reverse_proxy >role.txt
 ansible-doc -t role --json ucproxy.nginx.reverse_proxy >role.json
 ansible-doc -t filter --list --json ucproxy.nginx >filters.json
 python - "$repo" <<'EOF'
 """Compares what ansible-doc shows with the role's argument specs and the filter plugins."""
+import importlib
 import json
 import subprocess
 import sys
@@ -52,9 +60,10 @@ text = Path("role.txt").read_text()
 problems += [f"{name}: missing from ansible-doc's text output" for name in wanted if name not in text]
 
 sys.path.insert(0, str(repo / "collections"))
-from ansible_collections.ucproxy.nginx.plugins.filter import validation  # noqa: E402
-
-filters = {f"ucproxy.nginx.{name}" for name in validation.FilterModule().filters()}
+filters = set()
+for plugin in sorted((repo / "plugins" / "filter").glob("*.py")):
+    module = importlib.import_module(f"ansible_collections.ucproxy.nginx.plugins.filter.{plugin.stem}")
+    filters |= {f"ucproxy.nginx.{name}" for name in module.FilterModule().filters()}
 listed = json.loads(Path("filters.json").read_text())
 for name in sorted(filters):
     result = subprocess.run(["ansible-doc", "-t", "filter", "--json", name], capture_output=True, text=True,

@@ -310,6 +310,23 @@ def _whole_number_errors(v, name, least, most):
     return []
 
 
+def _monitoring_errors(v):
+    errors = _whole_number_errors(v, "reverse_proxy_certificate_warning_days", 1, 3650)
+    errors += _whole_number_errors(v, "reverse_proxy_certificate_critical_days", 0, 3650)
+    if not errors and v["reverse_proxy_certificate_critical_days"] > v["reverse_proxy_certificate_warning_days"]:
+        errors.append("reverse_proxy_certificate_critical_days: must not be more than "
+                      "reverse_proxy_certificate_warning_days (CRITICAL comes after WARNING)")
+    listen = str(v.get("reverse_proxy_metrics_listen", ""))
+    match = re.match(r"^(\[[0-9A-Fa-f:.]+\]|[0-9.]+):([0-9]{1,5})$", listen)
+    if not match or not _ip(match.group(1).strip("[]")) or not _port(int(match.group(2))):
+        errors.append(f"reverse_proxy_metrics_listen: {listen!r} must be address:port, for example "
+                      "127.0.0.1:9113 or [::1]:9113")
+    if not _port(v.get("reverse_proxy_metrics_status_port")) or v.get("reverse_proxy_metrics_status_port") in (80, 443):
+        errors.append(f"reverse_proxy_metrics_status_port: {v.get('reverse_proxy_metrics_status_port')!r} must "
+                      "be a port other than 80 and 443")
+    return errors
+
+
 def _high_availability_errors(v):
     vip = v.get("reverse_proxy_ha_vip") or ""
     if not vip:
@@ -338,7 +355,7 @@ def _high_availability_errors(v):
 
 CHECKS = (_site_errors, _upstream_errors, _health_gate_errors, _capacity_errors, _tls_errors, _header_errors,
           _access_rule_errors, _extra_directive_errors, _logging_errors, _login_protection_errors,
-          _high_availability_errors, _certificate_errors)
+          _monitoring_errors, _high_availability_errors, _certificate_errors)
 
 
 def reverse_proxy_input_errors(variables, known):

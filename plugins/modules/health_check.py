@@ -51,6 +51,17 @@ options:
   ca_path:
     description: CA file to verify the proxy's certificate with (optional).
     type: path
+  certificates:
+    description:
+      - Certificate files (PEM) nginx serves. Each one that expires within O(certificate_warning_days)
+        is reported as a warning naming the file and the date; the check itself still passes.
+    type: list
+    elements: path
+    default: []
+  certificate_warning_days:
+    description: Days before expiry from which a certificate of O(certificates) is warned about.
+    type: int
+    default: 21
 author:
   - ucproxy.nginx developers (@ucproxy)
 """
@@ -73,6 +84,21 @@ websocket_status:
   returned: when websocket_path is set
   type: int
   sample: 101
+certificates:
+  description: Each certificate file of O(certificates) that could be read, with its expiry.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    path:
+      description: The file.
+      type: str
+    not_after:
+      description: Expiry time (ISO 8601, UTC).
+      type: str
+    days_left:
+      description: Whole days until it expires (negative once expired).
+      type: int
 attempts:
   description: Number of attempts made.
   returned: always
@@ -80,82 +106,29 @@ attempts:
   sample: 1
 """
 
-import base64
-import hashlib
-import os
-import re
-import socket
-import ssl
 import time
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.ucproxy.nginx.plugins.module_utils.proxy_probe import (
+    PATH, NoAnswer, certificate_expiry, days_left, plain, websocket)
 from ansible_collections.ucproxy.nginx.plugins.module_utils.server_names import concrete_name, is_server_name
 
-WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-# What may go into the request line.
-PATH = re.compile(r"^/[A-Za-z0-9._~/%?=&-]*$")
 
-
-def _context(ca_path):
-    if ca_path:
-        return ssl.create_default_context(cafile=ca_path)
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context
-
-
-def _exchange(params, request, deadline):
-    """Sends one request on a new TLS connection; returns (status, headers)."""
-    remaining = max(1.0, deadline - time.monotonic())
-    with socket.create_connection((params["address"], params["port"]), timeout=remaining) as raw:
-        with _context(params["ca_path"]).wrap_socket(raw, server_hostname=params["server_name"]) as tls:
-            tls.sendall(request.encode("ascii"))
-            data = b""
-            while b"\r\n\r\n" not in data and len(data) < 65536:
-                chunk = tls.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
-    head = data.split(b"\r\n\r\n", 1)[0].decode("iso-8859-1")
-    lines = head.split("\r\n")
-    parts = lines[0].split(" ", 2)
-    if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
-        raise ValueError("no HTTP answer (got %r)" % lines[0][:80])
-    headers = {}
-    for line in lines[1:]:
-        name, _sep, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return int(parts[1]), headers
-
-
-def _plain(params, deadline):
-    request = ("GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: ucproxy-health-check\r\nConnection: close\r\n\r\n"
-               % (params["path"], params["server_name"]))
-    status = _exchange(params, request, deadline)[0]
-    if status >= 500:
-        return status, "https://%s%s answered %d%s" % (
-            params["server_name"], params["path"], status,
-            ": the upstream did not answer through the proxy" if status in (502, 503, 504) else "")
-    return status, None
-
-
-def _websocket(params, deadline):
-    key = base64.b64encode(os.urandom(16)).decode("ascii")
-    status, headers = _exchange(params, "GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                                        "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n"
-                                        "User-Agent: ucproxy-health-check\r\n\r\n"
-                                        % (params["websocket_path"], params["server_name"], key), deadline)
-    accept = base64.b64encode(hashlib.sha1((key + WEBSOCKET_GUID).encode("ascii")).digest()).decode("ascii")
-    if status == 401:  # the UCServer itself refused an upgrade without a session
-        return status, None
-    if status != 101:
-        return status, "WebSocket upgrade of wss://%s%s answered %d instead of 101" % (
-            params["server_name"], params["websocket_path"], status)
-    if headers.get("sec-websocket-accept") != accept:
-        return status, "WebSocket upgrade of wss://%s%s returned a wrong Sec-WebSocket-Accept" % (
-            params["server_name"], params["websocket_path"])
-    return status, None
+def _certificate_warnings(module, paths, warning_days):
+    """Warns (the run goes on) for every certificate file that expires within warning_days."""
+    found = []
+    for path in paths:
+        try:
+            expiry = certificate_expiry(path)
+        except (OSError, ValueError) as error:
+            module.warn("Could not read the certificate %s: %s" % (path, error))
+            continue
+        left = days_left(expiry)
+        found.append({"path": path, "not_after": expiry.isoformat(), "days_left": left})
+        if left < warning_days:
+            module.warn("The certificate %s %s on %s (%d days left); renew or replace it." % (
+                path, "expired" if left < 0 else "expires", expiry.strftime("%Y-%m-%d %H:%M UTC"), left))
+    return found
 
 
 def main():
@@ -168,6 +141,8 @@ def main():
             websocket_path=dict(type="str", default="/ws/client/websocket"),
             timeout=dict(type="int", default=30),
             ca_path=dict(type="path"),
+            certificates=dict(type="list", elements="path", default=[]),
+            certificate_warning_days=dict(type="int", default=21),
         ),
         supports_check_mode=True,
     )
@@ -181,16 +156,18 @@ def main():
             module.fail_json(msg="%s: %r is not allowed (letters, digits and URL-safe characters only)"
                              % (name, params[name]))
     deadline = time.monotonic() + params["timeout"]
-    attempts, result = 0, {}
+    target = (params["address"], params["port"], params["server_name"], params["ca_path"])
+    certificates = _certificate_warnings(module, params["certificates"], params["certificate_warning_days"])
+    attempts, result = 0, {"certificates": certificates}
     while True:
         attempts += 1
         problem = None
         try:
-            result["status"], problem = _plain(params, deadline)
+            result["status"], problem = plain(target, params["path"], deadline)
             if problem is None and params["websocket_path"]:
-                result["websocket_status"], problem = _websocket(params, deadline)
-        except (OSError, ValueError) as error:  # ssl.SSLError and timeouts are OSErrors
-            problem = "https://%s via %s:%d: %s" % (params["server_name"], params["address"], params["port"], error)
+                result["websocket_status"], problem = websocket(target, params["websocket_path"], deadline)
+        except NoAnswer as error:
+            problem = str(error)
         if problem is None:
             module.exit_json(changed=False, attempts=attempts, **result)
         if time.monotonic() + 1 >= deadline:

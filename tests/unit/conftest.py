@@ -4,3 +4,5 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "collections"))
+# Test helpers shared by several test files (loopback_proxy.py).
+sys.path.insert(0, str(Path(__file__).resolve().parent))

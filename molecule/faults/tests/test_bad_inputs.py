@@ -22,6 +22,8 @@ CASES = {
                                 "reverse_proxy_extra_headers"),
     "block in a server directive": ({"reverse_proxy_extra_server_directives": ["return 200; }"]},
                                     "reverse_proxy_extra_server_directives"),
+    "certificate thresholds out of order": ({"reverse_proxy_certificate_critical_days": 30},
+                                            "reverse_proxy_certificate_critical_days"),
     "a pair of one proxy": ({"reverse_proxy_ha_vip": "192.0.2.10/24"}, "reverse_proxy_ha_vip"),
     "certificate file missing on the controller": ({"reverse_proxy_certificate_mode": "files",
                                                     "reverse_proxy_certificate_file": "/nonexistent/uc.crt",

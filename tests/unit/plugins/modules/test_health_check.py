@@ -1,89 +1,14 @@
 """The health_check module against a small TLS server on loopback that answers as nginx would:
 what it sends (SNI, Host, the WebSocket handshake) and how it judges the answers."""
-import base64
-import datetime
-import hashlib
 import json
 import socket
-import ssl
-import threading
 import time
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from ansible.module_utils.testing import patch_module_args
 from ansible_collections.ucproxy.nginx.plugins.modules import health_check
-
-GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-
-
-class Proxy:
-    """Answers each request with `answer(request_head) -> bytes`; records what it received."""
-
-    def __init__(self, tmp_path, answer):
-        key = ec.generate_private_key(ec.SECP256R1())
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "proxy")])
-        now = datetime.datetime.now(datetime.timezone.utc)
-        certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-                       .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
-                       .sign(key, hashes.SHA256()))
-        (tmp_path / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-        (tmp_path / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                                             serialization.PrivateFormat.PKCS8,
-                                                             serialization.NoEncryption()))
-        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        self.context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
-        self.context.sni_callback = lambda sock, name, _ctx: self.server_names.append(name)
-        self.answer = answer
-        self.requests, self.server_names = [], []
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        while True:
-            try:
-                raw, _address = self.listener.accept()
-            except OSError:
-                return
-            with self.context.wrap_socket(raw, server_side=True) as tls:
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    chunk = tls.recv(4096)
-                    if not chunk:
-                        break
-                    data += chunk
-                head = data.decode("iso-8859-1")
-                self.requests.append(head)
-                tls.sendall(self.answer(head))
-
-    def close(self):
-        self.listener.close()
-
-
-def header(head, name):
-    for line in head.split("\r\n")[1:]:
-        key, _sep, value = line.partition(":")
-        if key.strip().lower() == name.lower():
-            return value.strip()
-    return None
-
-
-def nginx(plain_status=200, accept="right"):
-    def answer(head):
-        if header(head, "Upgrade") is None:
-            return f"HTTP/1.1 {plain_status} Whatever\r\nContent-Length: 0\r\n\r\n".encode()
-        key = header(head, "Sec-WebSocket-Key")
-        value = base64.b64encode(hashlib.sha1((key + GUID).encode()).digest()).decode()
-        if accept == "wrong":
-            value = base64.b64encode(b"0" * 20).decode()
-        return (f"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                f"Sec-WebSocket-Accept: {value}\r\n\r\n").encode()
-    return answer
+from loopback_proxy import Proxy, certificate_file, header, nginx
 
 
 @pytest.fixture
@@ -175,3 +100,15 @@ def test_an_upgrade_the_ucserver_refuses_for_want_of_a_session_passes(proxy, cap
     code, result = run(capsys, server_name="uc.example.com", port=proxy.port, timeout=5)
     assert code == 0, result
     assert result["websocket_status"] == 401
+
+
+@pytest.mark.parametrize("proxy", [nginx()], indirect=True)
+def test_certificates_close_to_expiry_are_warned_about_and_the_gate_still_passes(proxy, capsys, tmp_path):
+    soon, later = certificate_file(tmp_path / "soon.pem", days=10), certificate_file(tmp_path / "later.pem", days=90)
+    code, result = run(capsys, server_name="uc.example.com", port=proxy.port, timeout=5,
+                       certificates=[soon, later], certificate_warning_days=21)
+    assert code == 0, result
+    assert [(entry["path"], entry["days_left"]) for entry in result["certificates"]] == [(soon, 9), (later, 89)]
+    # ansible-core 2.19 returns each warning as a structured event.
+    [warning] = [entry["event"]["msg"] if isinstance(entry, dict) else entry for entry in result["warnings"]]
+    assert warning.startswith(f"The certificate {soon} expires on ") and "(9 days left)" in warning

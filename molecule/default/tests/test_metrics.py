@@ -1,0 +1,71 @@
+"""Prometheus metrics (reverse_proxy_metrics, on for ucproxy-deb13): nginx's status answers on
+loopback only, never on the public ports; the exporter's active-connections figure rises by about
+two per held WebSocket (client and UCServer connection); turning metrics off removes both."""
+import json
+import re
+import shlex
+
+import pytest
+import testinfra
+
+from molecule_support import SERVER_NAME, client_for, converge, wait_for
+
+PROXY = "ucproxy-deb13"
+EXPORTER = "http://127.0.0.1:9113/metrics"
+STATUS = "http://127.0.0.1:8081/stub_status"
+HELD = 100
+
+
+@pytest.fixture(scope="module")
+def proxy():
+    return testinfra.get_host(f"podman://{PROXY}")
+
+
+def fetch(host, url: str):
+    """GET on the host itself (the proxies have python3, not curl); the command result."""
+    return host.run(shlex.join(["python3", "-c", "import sys, urllib.request; "
+                                "print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())", url]))
+
+
+def active_connections(proxy) -> int:
+    metrics = fetch(proxy, EXPORTER).stdout
+    return int(float(re.search(r"^nginx_connections_active (\S+)$", metrics, re.M).group(1)))
+
+
+def test_status_answers_on_loopback_only(proxy, client_host):
+    assert "Active connections:" in fetch(proxy, STATUS).stdout
+    # From another container: the status port is closed, and the public ports proxy to the UCServer.
+    assert client_host.run("curl -sS --max-time 5 http://ucproxy-deb13:8081/stub_status").rc != 0
+    client = client_for(client_host, proxy)
+    for url in (f"https://{SERVER_NAME}/stub_status", f"http://{SERVER_NAME}/stub_status"):
+        assert "Active connections" not in client.request(url).body
+
+
+def test_active_connections_rise_by_about_two_per_held_websocket(proxy, client_host):
+    client = client_for(client_host, proxy)
+    before = active_connections(proxy)
+    stop, output = "/tmp/metrics-hold.stop", "/tmp/metrics-hold.json"
+    client_host.run(f"rm -f {stop} {output}")
+    command = shlex.join(["python3", "/opt/ucproxy/ws_hold_many.py", f"wss://{SERVER_NAME}/ws/client/echo",
+                          "--connect-to", f"{PROXY}:443", "--cafile", client.cafile, "--count", str(HELD),
+                          "--stop-file", stop, "--output", output])
+    client_host.run(f"nohup {command} >/dev/null 2>&1 &")
+    try:
+        wait_for(lambda: client_host.file(output).exists, 150, "the WebSockets were not opened")
+        held = json.loads(client_host.file(output).content_string)
+        assert held["opened"] == HELD, held
+        during = active_connections(proxy)
+    finally:
+        client_host.run(f"touch {stop}")
+    print(f"\nnginx_connections_active: {before} before, {during} with {HELD} held WebSockets")
+    assert 1.8 * HELD <= during - before <= 2.2 * HELD
+
+
+def test_metrics_off_removes_the_exporter_and_the_status_listener(proxy):
+    try:
+        converge({"reverse_proxy_metrics": False}, args=("--limit", PROXY))
+        assert not proxy.package("prometheus-nginx-exporter").is_installed
+        assert fetch(proxy, STATUS).rc != 0
+    finally:
+        converge(args=("--limit", PROXY))
+    assert "Active connections:" in fetch(proxy, STATUS).stdout

@@ -1,0 +1,77 @@
+"""The monitoring check the role installs (/usr/local/lib/ucproxy-nginx/check_ucproxy) on a real
+proxy: OK when healthy, WARNING and then CRITICAL as the served certificate nears expiry, CRITICAL
+with nginx stopped, a WARNING of its own when only the UCServer does not answer. And a run against
+a certificate 10 days from expiry warns, naming the file and the date, and still succeeds."""
+import datetime
+import re
+
+import testinfra
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+from molecule_support import PROXIES, converge, copy_to, private_key_pem, self_signed_certificate
+
+testinfra_hosts = PROXIES
+CHECK = "/usr/local/lib/ucproxy-nginx/check_ucproxy"
+CERTIFICATE = "/etc/nginx/tls/reverseproxy.fullchain.pem"
+NAMES = ["uc.example.test", "ucproxy.example.test"]
+# monitoring-plugins performance data: label=value[UOM];[warn];[crit];[min];[max]
+PERFDATA = re.compile(r"^[^ '=]+=-?[0-9.]+(s|ms|%|B|KB|MB|c)?(;-?[0-9.]*){0,4}$")
+
+
+def check(host):
+    """(exit code, status text, performance data) of the check as a monitoring agent runs it."""
+    result = host.run(CHECK)
+    line = result.stdout.strip()
+    assert "\n" not in line, line
+    text, _bar, perfdata = line.partition(" | ")
+    assert all(PERFDATA.match(item) for item in perfdata.split()), line
+    return result.rc, text, perfdata.split()
+
+
+def test_a_healthy_proxy_is_ok_with_the_certificate_days_in_the_performance_data(host):
+    code, text, perfdata = check(host)
+    assert code == 0, text
+    assert text.startswith("UCPROXY OK - https and WebSocket through uc.example.test answer (200, 401)")
+    assert re.fullmatch(r"days_reverseproxy\.fullchain\.pem=3[0-9]{2};21;7", perfdata[1]), perfdata
+
+
+def test_a_certificate_near_expiry_is_a_warning_then_critical(host, converged):
+    key = load_pem_private_key(host.file("/etc/nginx/tls/reverseproxy.key").content, password=None)
+    for days, code, state in ((15, 1, "WARNING"), (3, 2, "CRITICAL")):
+        copy_to(host, self_signed_certificate(key, NAMES, days), CERTIFICATE)
+        found, text, _perfdata = check(host)
+        assert (found, text.split(" - ")[0]) == (code, f"UCPROXY {state}"), text
+        assert f"certificate {CERTIFICATE} expires " in text
+
+
+def test_nginx_stopped_is_critical(host):
+    host.run_expect([0], "systemctl stop nginx")
+    try:
+        code, text, _perfdata = check(host)
+    finally:
+        host.run_expect([0], "systemctl start nginx")
+    assert code == 2 and text.startswith("UCPROXY CRITICAL - proxy does not answer: "), text
+
+
+def test_a_ucserver_that_does_not_answer_is_a_warning_of_its_own(host):
+    ucserver = testinfra.get_host("podman://faults-ucserver")
+    ucserver.run_expect([0], "systemctl stop ucserver-standin")
+    try:
+        code, text, _perfdata = check(host)
+    finally:
+        ucserver.run_expect([0], "systemctl start ucserver-standin")
+    assert (code, text) == (1, "UCPROXY WARNING - proxy answers, but the UCServer behind it does not "
+                               "(https://uc.example.test/: 502)")
+
+
+def test_a_run_warns_about_a_certificate_10_days_from_expiry(tmp_path, converged):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    (tmp_path / "uc.crt").write_bytes(self_signed_certificate(key, NAMES, 10))
+    (tmp_path / "uc.key").write_bytes(private_key_pem(key))
+    result = converge({"reverse_proxy_certificate_mode": "files",
+                       "reverse_proxy_certificate_file": str(tmp_path / "uc.crt"),
+                       "reverse_proxy_certificate_key_file": str(tmp_path / "uc.key")})
+    expiry = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=10)).strftime("%Y-%m-%d")
+    output = " ".join((result.stdout + result.stderr).split())  # warnings are wrapped at the terminal width
+    assert f"The certificate {CERTIFICATE} expires on {expiry}" in output, output[-3000:]

@@ -1,0 +1,137 @@
+"""check_ucproxy - monitoring check of the UCServer reverse proxy (monitoring-plugins conventions).
+
+Sends an https request and a WebSocket upgrade through the proxy under its public name, as a
+client from the internet would, and reads the expiry of every certificate nginx serves. Exit
+codes and one status line as Nagios, Icinga, Checkmk, Zabbix and Sensu expect:
+
+  0 OK        the proxy answers and the UCServer behind it, certificates beyond --warning days
+  1 WARNING   a certificate expires within --warning days, or the proxy answers but the
+              UCServer behind it does not (nginx says 502/503/504): users are cut off, but the
+              proxy is not the cause
+  2 CRITICAL  the proxy does not answer (nginx stopped, TLS broken), the WebSocket upgrade
+              fails, or a certificate expires within --critical days or has expired
+  3 UNKNOWN   bad arguments or an unreadable settings file
+
+Defaults come from the settings file the reverse_proxy role writes (--config); arguments win.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import proxy_probe  # noqa: E402  pylint: disable=wrong-import-position,import-error
+
+OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
+STATES = ("OK", "WARNING", "CRITICAL", "UNKNOWN")
+CONFIG = "/etc/ucproxy-nginx/check_ucproxy.json"
+
+
+class Unknown(Exception):
+    """Bad arguments or settings: state UNKNOWN."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise Unknown(message)
+
+
+def arguments(argv):
+    parser = Parser(prog="check_ucproxy", description=__doc__.split("\n\n", 1)[1],
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", default=CONFIG, help="settings file (JSON) with defaults (default: %(default)s)")
+    parser.add_argument("-H", "--server-name", help="public name to connect with (SNI and Host)")
+    parser.add_argument("-I", "--address", help="address of the proxy (default: 127.0.0.1)")
+    parser.add_argument("-p", "--port", type=int, help="https port (default: 443)")
+    parser.add_argument("--path", help="path of the plain request (default: /)")
+    parser.add_argument("--websocket-path", help="path of the WebSocket upgrade, '' to skip "
+                                                 "(default: /ws/client/websocket)")
+    parser.add_argument("-C", "--certificate", action="append", dest="certificates",
+                        help="certificate file nginx serves (repeat for several)")
+    parser.add_argument("-w", "--warning", type=int, help="days before expiry for WARNING (default: 21)")
+    parser.add_argument("-c", "--critical", type=int, help="days before expiry for CRITICAL (default: 7)")
+    parser.add_argument("-t", "--timeout", type=float, help="seconds for each request (default: 10)")
+    args = parser.parse_args(argv)
+    settings = {"address": "127.0.0.1", "port": 443, "path": "/", "websocket_path": "/ws/client/websocket",
+                "certificates": [], "warning": 21, "critical": 7, "timeout": 10.0}
+    explicit_config = args.config != CONFIG
+    if os.path.exists(args.config) or explicit_config:
+        try:
+            with open(args.config, encoding="utf-8") as config:
+                settings.update(json.load(config))
+        except (OSError, ValueError) as error:
+            raise Unknown("cannot read %s: %s" % (args.config, error)) from error
+    settings.update({key: value for key, value in vars(args).items() if value is not None and key != "config"})
+    if not settings.get("server_name"):
+        raise Unknown("no server name: give -H/--server-name")
+    if not 0 <= settings["critical"] <= settings["warning"]:
+        raise Unknown("thresholds out of order: need 0 <= --critical (%s) <= --warning (%s)"
+                      % (settings["critical"], settings["warning"]))
+    for name in ("path", "websocket_path"):
+        if settings[name] and not proxy_probe.PATH.match(settings[name]):
+            raise Unknown("--%s: %r is not a URL path" % (name.replace("_", "-"), settings[name]))
+    return settings
+
+
+def check(settings):
+    """(state, text, performance data) of one check."""
+    target = (settings["address"], settings["port"], settings["server_name"], None)
+    name = settings["server_name"]
+    perfdata, state, texts = [], OK, []
+    started = time.monotonic()
+    try:
+        status, problem = proxy_probe.plain(target, settings["path"], started + settings["timeout"])
+        perfdata.append("time=%.3fs;;;0" % (time.monotonic() - started))
+        if status in proxy_probe.UPSTREAM_FAILED:
+            state, texts = WARNING, ["proxy answers, but the UCServer behind it does not (https://%s%s: %d)"
+                                     % (name, settings["path"], status)]
+        elif problem:
+            state, texts = CRITICAL, [problem]
+        elif settings["websocket_path"]:
+            ws_status, problem = proxy_probe.websocket(target, settings["websocket_path"],
+                                                       time.monotonic() + settings["timeout"])
+            if ws_status in proxy_probe.UPSTREAM_FAILED:
+                state, texts = WARNING, ["proxy answers, but the UCServer behind it does not (WebSocket: %d)"
+                                         % ws_status]
+            elif problem:
+                state, texts = CRITICAL, [problem]
+            else:
+                texts = ["https and WebSocket through %s answer (%d, %d)" % (name, status, ws_status)]
+        else:
+            texts = ["https through %s answers (%d)" % (name, status)]
+    except proxy_probe.NoAnswer as error:
+        state, texts = CRITICAL, ["proxy does not answer: %s" % error]
+    for path in settings["certificates"]:
+        label = os.path.basename(path).replace(" ", "_")
+        try:
+            expiry = proxy_probe.certificate_expiry(path)
+        except (OSError, ValueError) as error:
+            state = max(state, CRITICAL)
+            texts.append("certificate %s unreadable: %s" % (path, error))
+            continue
+        left = proxy_probe.days_left(expiry)
+        perfdata.append("days_%s=%d;%d;%d" % (label, left, settings["warning"], settings["critical"]))
+        if left < settings["critical"] or left < settings["warning"]:
+            state = max(state, CRITICAL if left < settings["critical"] else WARNING)
+            texts.append("certificate %s %s %s (%d days)" % (
+                path, "expired" if left < 0 else "expires", expiry.strftime("%Y-%m-%d"), left))
+    if state == OK and settings["certificates"]:
+        texts.append("certificates valid for %d+ days" % min(
+            proxy_probe.days_left(proxy_probe.certificate_expiry(path)) for path in settings["certificates"]))
+    return state, "; ".join(texts), perfdata
+
+
+def main(argv=None):
+    try:
+        settings = arguments(sys.argv[1:] if argv is None else argv)
+    except Unknown as error:
+        print("UCPROXY UNKNOWN - %s" % error)
+        return UNKNOWN
+    state, text, perfdata = check(settings)
+    print("UCPROXY %s - %s | %s" % (STATES[state], text, " ".join(perfdata)))
+    return state
+
+
+if __name__ == "__main__":
+    sys.exit(main())

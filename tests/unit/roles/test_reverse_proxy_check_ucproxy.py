@@ -1,0 +1,106 @@
+"""The monitoring check the role installs (roles/reverse_proxy/files/check_ucproxy.py) against a
+TLS server on loopback that answers as nginx would: states, status line and performance data as
+the monitoring-plugins conventions want them."""
+import importlib.util
+import re
+import socket
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from loopback_proxy import Proxy, certificate_file, nginx
+
+ROOT = Path(__file__).resolve().parents[3]
+# On the host, proxy_probe.py sits next to the check; here it is the collection's module_utils.
+sys.path.insert(0, str(ROOT / "plugins" / "module_utils"))
+SPEC = importlib.util.spec_from_file_location("check_ucproxy", ROOT / "roles" / "reverse_proxy" / "files" / "check_ucproxy.py")
+check_ucproxy = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(check_ucproxy)
+
+# monitoring-plugins performance data: 'label'=value[UOM];[warn];[crit];[min];[max]
+PERFDATA = re.compile(r"^('[^']+'|[^ '=]+)=-?[0-9.]+(s|ms|%|B|KB|MB|c)?(;(-?[0-9.]*)){0,4}$")
+
+
+@pytest.fixture
+def proxy(tmp_path, request):
+    server = Proxy(tmp_path, request.param)
+    yield server
+    server.close()
+
+
+def run(capsys, *args):
+    """check_ucproxy with these arguments (and empty settings unless --config is given); (exit code,
+    status line, performance data)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as empty:
+        empty.write("{}")
+        empty.flush()
+        code = check_ucproxy.main(list(args) if "--config" in args else ["--config", empty.name, *args])
+    line = capsys.readouterr().out.strip()
+    assert "\n" not in line
+    text, _bar, perfdata = line.partition(" | ")
+    assert all(PERFDATA.match(item) for item in perfdata.split()), perfdata
+    return code, text, perfdata.split()
+
+
+def test_a_healthy_proxy_is_ok_with_days_left_in_the_performance_data(monkeypatch, capsys, tmp_path):
+    proxy = Proxy(tmp_path, nginx())
+    certificate = certificate_file(tmp_path / "uc.pem", days=90)
+    config = tmp_path / "check.json"
+    config.write_text(f'{{"server_name": "uc.example.com", "port": {proxy.port}, "certificates": ["{certificate}"]}}')
+    code, text, perfdata = run(capsys, "--config", str(config))
+    assert code == 0, text
+    assert text == "UCPROXY OK - https and WebSocket through uc.example.com answer (200, 101); certificates valid for 89+ days"
+    assert perfdata[0].startswith("time=") and perfdata[1] == "days_uc.pem=89;21;7"
+    assert proxy.server_names == ["uc.example.com", "uc.example.com"]
+
+
+@pytest.mark.parametrize("days,code,state", [(15, 1, "WARNING"), (3, 2, "CRITICAL"), (-2, 2, "CRITICAL")])
+@pytest.mark.parametrize("proxy", [nginx()], indirect=True)
+def test_certificates_close_to_expiry_warn_then_turn_critical(proxy, capsys, tmp_path, days, code, state):
+    certificate = certificate_file(tmp_path / "uc.pem", days=days)
+    found, text, _perfdata = run(capsys, "-H", "uc.example.com", "-p", str(proxy.port), "-C", certificate)
+    assert (found, text.split(" - ")[0]) == (code, f"UCPROXY {state}"), text
+    assert f"certificate {certificate} {'expired' if days < 0 else 'expires'} " in text
+
+
+@pytest.mark.parametrize("proxy", [nginx(plain_status=502)], indirect=True)
+def test_a_ucserver_that_does_not_answer_is_a_warning_of_its_own(proxy, capsys):
+    code, text, _perfdata = run(capsys, "-H", "uc.example.com", "-p", str(proxy.port))
+    assert code == 1
+    assert text == "UCPROXY WARNING - proxy answers, but the UCServer behind it does not (https://uc.example.com/: 502)"
+
+
+def test_a_proxy_that_does_not_answer_is_critical(capsys):
+    with socket.create_server(("127.0.0.1", 0)) as unused:
+        port = unused.getsockname()[1]
+    code, text, _perfdata = run(capsys, "-H", "uc.example.com", "-p", str(port), "-t", "2")
+    assert code == 2
+    assert text.startswith("UCPROXY CRITICAL - proxy does not answer: https://uc.example.com via 127.0.0.1:")
+
+
+@pytest.mark.parametrize("proxy", [nginx(accept="wrong")], indirect=True)
+def test_a_broken_websocket_upgrade_is_critical(proxy, capsys):
+    code, text, _perfdata = run(capsys, "-H", "uc.example.com", "-p", str(proxy.port))
+    assert (code, text) == (2, "UCPROXY CRITICAL - WebSocket upgrade of wss://uc.example.com/ws/client/websocket "
+                               "returned a wrong Sec-WebSocket-Accept")
+
+
+@pytest.mark.parametrize("args,reason", [
+    (["-H", "uc.example.com", "-w", "5", "-c", "10"], "thresholds out of order"),
+    ([], "no server name"),
+    (["-H", "uc.example.com", "--port", "https"], "invalid int value"),
+    (["-H", "uc.example.com", "--path", "/a b"], "is not a URL path"),
+])
+def test_bad_arguments_are_unknown_with_a_clear_text(capsys, args, reason):
+    code, text, _perfdata = run(capsys, *args)
+    assert code == 3 and text.startswith("UCPROXY UNKNOWN - ") and reason in text, text
+
+
+def test_help_explains_the_states(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        check_ucproxy.main(["--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    assert all(state in text for state in ("0 OK", "1 WARNING", "2 CRITICAL", "3 UNKNOWN"))
