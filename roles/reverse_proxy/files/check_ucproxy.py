@@ -63,6 +63,11 @@ def arguments(argv):
         except (OSError, ValueError) as error:
             raise Unknown("cannot read %s: %s" % (args.config, error)) from error
     settings.update({key: value for key, value in vars(args).items() if value is not None and key != "config"})
+    for name, kind in (("port", int), ("warning", int), ("critical", int), ("timeout", float)):
+        try:
+            settings[name] = kind(settings[name])
+        except (TypeError, ValueError) as error:
+            raise Unknown("%s: %s" % (name, error)) from error
     if not settings.get("server_name"):
         raise Unknown("no server name: give -H/--server-name")
     if not 0 <= settings["critical"] <= settings["warning"]:

@@ -104,3 +104,11 @@ def test_help_explains_the_states(capsys):
     assert exit_info.value.code == 0
     text = capsys.readouterr().out
     assert all(state in text for state in ("0 OK", "1 WARNING", "2 CRITICAL", "3 UNKNOWN"))
+
+
+@pytest.mark.parametrize("proxy", [nginx()], indirect=True)
+def test_numbers_written_as_text_in_the_settings_are_read_as_numbers(proxy, capsys, tmp_path):
+    config = tmp_path / "check.json"
+    config.write_text(f'{{"server_name": "uc.example.com", "port": "{proxy.port}", "warning": "21", "critical": "7"}}')
+    code, text, _perfdata = run(capsys, "--config", str(config))
+    assert code == 0, text
