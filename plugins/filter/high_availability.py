@@ -26,12 +26,32 @@ def vrrp_address(host, facts, virtual_address, interface=""):
                      "interfaces (the proxies of a pair need an address each in the virtual address's network)"}
 
 
+def inventory_address(host, address, virtual_address):
+    """A peer whose facts could not be gathered (unreachable): its ansible_host, if that is an
+    address in the virtual address's network."""
+    vip = ipaddress.ip_interface(virtual_address)
+    try:
+        if ipaddress.ip_address(str(address)) in vip.network and str(address) != str(vip.ip):
+            return {"interface": None, "address": str(address)}
+    except ValueError:
+        pass
+    return {"error": f"reverse_proxy_ha_vip: the network facts of {host} could not be gathered (unreachable?) "
+                     f"and its ansible_host is not an address in the network of {virtual_address}"}
+
+
 def reverse_proxy_vrrp_addresses(hostvars, hosts, virtual_address):
     """For each of `hosts`: its VRRP interface and address, from hostvars[host].ansible_facts and its
-    reverse_proxy_ha_interface (if set), or {error}."""
-    return {host: vrrp_address(host, hostvars[host].get("ansible_facts") or {}, virtual_address,
-                               hostvars[host].get("reverse_proxy_ha_interface") or "")
-            for host in hosts}
+    reverse_proxy_ha_interface (if set), or from its ansible_host when it has no network facts;
+    else {error}."""
+    result = {}
+    for host in hosts:
+        variables = hostvars[host]
+        facts = variables.get("ansible_facts") or {}
+        if facts.get("interfaces"):
+            result[host] = vrrp_address(host, facts, virtual_address, variables.get("reverse_proxy_ha_interface") or "")
+        else:
+            result[host] = inventory_address(host, variables.get("ansible_host"), virtual_address)
+    return result
 
 
 class FilterModule:

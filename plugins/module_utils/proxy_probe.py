@@ -99,14 +99,52 @@ def websocket(target, path, deadline):
     return status, None
 
 
+# TLS 1.2 suites that only an RSA certificate can serve: with them, nginx shows its RSA
+# certificate even where it also has an ECDSA one (which a default handshake gets).
+RSA_ONLY_TLS12 = "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305"
+
+
+def served_certificates(address, port, server_name, timeout):
+    """The certificates nginx serves for server_name: {key type: notAfter (UTC)}, from a default
+    handshake and one that only an RSA certificate can answer (skipped where the profile has no
+    TLS 1.2). Needs no access to the files. Raises NoAnswer when no handshake succeeds."""
+    from cryptography import x509  # the role installs python3-cryptography on every proxy
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    found, errors = {}, []
+    for rsa_only in (False, True):
+        context = _context(None)
+        if rsa_only:
+            context.maximum_version = ssl.TLSVersion.TLSv1_2
+            context.set_ciphers(RSA_ONLY_TLS12)
+        try:
+            with socket.create_connection((address, port), timeout=timeout) as raw:
+                with context.wrap_socket(raw, server_hostname=server_name) as tls:
+                    der = tls.getpeercert(binary_form=True)
+        except OSError as error:
+            errors.append(str(error))
+            continue
+        certificate = x509.load_der_x509_certificate(der)
+        key = certificate.public_key()
+        kind = "rsa" if isinstance(key, rsa.RSAPublicKey) else "ecdsa" if isinstance(key, ec.EllipticCurvePublicKey) \
+            else "other"
+        found[kind] = _not_after(certificate)
+    if not found:
+        raise NoAnswer("https://%s via %s:%d: no TLS handshake (%s)" % (server_name, address, port, errors[0]))
+    return found
+
+
+def _not_after(certificate):
+    not_after = getattr(certificate, "not_valid_after_utc", None)
+    return not_after or certificate.not_valid_after.replace(tzinfo=datetime.timezone.utc)
+
+
 def certificate_expiry(path):
     """The notAfter time (UTC) of the first certificate in a PEM file."""
     from cryptography import x509  # the role installs python3-cryptography on every proxy
 
     with open(path, "rb") as pem:
-        certificate = x509.load_pem_x509_certificate(pem.read())
-    not_after = getattr(certificate, "not_valid_after_utc", None)
-    return not_after or certificate.not_valid_after.replace(tzinfo=datetime.timezone.utc)
+        return _not_after(x509.load_pem_x509_certificate(pem.read()))
 
 
 def days_left(expiry, now=None):

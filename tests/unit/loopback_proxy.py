@@ -19,12 +19,13 @@ GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 class Proxy:
     """Answers each request with `answer(request_head) -> bytes`; records what it received."""
 
-    def __init__(self, tmp_path, answer):
+    def __init__(self, tmp_path, answer, days=90):
         key = ec.generate_private_key(ec.SECP256R1())
         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "proxy")])
         now = datetime.datetime.now(datetime.timezone.utc)
         certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-                       .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+                       .serial_number(1).not_valid_before(now - datetime.timedelta(days=abs(days) + 1))
+                       .not_valid_after(now + datetime.timedelta(days=days))
                        .sign(key, hashes.SHA256()))
         (tmp_path / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
         (tmp_path / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM,
@@ -45,13 +46,20 @@ class Proxy:
                 raw, _address = self.listener.accept()
             except OSError:
                 return
-            with self.context.wrap_socket(raw, server_side=True) as tls:
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    chunk = tls.recv(4096)
-                    if not chunk:
-                        break
-                    data += chunk
+            try:
+                self._answer(raw)
+            except OSError:  # a client that only shook hands, or one nginx would refuse too
+                raw.close()
+
+    def _answer(self, raw):
+        with self.context.wrap_socket(raw, server_side=True) as tls:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = tls.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+            if data:
                 head = data.decode("iso-8859-1")
                 self.requests.append(head)
                 tls.sendall(self.answer(head))
@@ -87,7 +95,8 @@ def certificate_file(path, days):
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "uc.example.com")])
     now = datetime.datetime.now(datetime.timezone.utc)
     certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-                   .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=abs(days) + 1))
+                   .serial_number(x509.random_serial_number())
+                   .not_valid_before(now - datetime.timedelta(days=abs(days) + 1))
                    .not_valid_after(now + datetime.timedelta(days=days))
                    .sign(key, hashes.SHA256()))
     path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))

@@ -1,7 +1,8 @@
 """check_ucproxy - monitoring check of the UCServer reverse proxy (monitoring-plugins conventions).
 
 Sends an https request and a WebSocket upgrade through the proxy under its public name, as a
-client from the internet would, and reads the expiry of every certificate nginx serves. Exit
+client from the internet would, and reads the expiry of every certificate nginx serves for it
+(RSA and ECDSA, from TLS handshakes: no access to the key directory needed). Exit
 codes and one status line as Nagios, Icinga, Checkmk, Zabbix and Sensu expect:
 
   0 OK        the proxy answers and the UCServer behind it, certificates beyond --warning days
@@ -48,7 +49,7 @@ def arguments(argv):
     parser.add_argument("--websocket-path", help="path of the WebSocket upgrade, '' to skip "
                                                  "(default: /ws/client/websocket)")
     parser.add_argument("-C", "--certificate", action="append", dest="certificates",
-                        help="certificate file nginx serves (repeat for several)")
+                        help="a certificate file to check as well (repeat for several)")
     parser.add_argument("-w", "--warning", type=int, help="days before expiry for WARNING (default: 21)")
     parser.add_argument("-c", "--critical", type=int, help="days before expiry for CRITICAL (default: 7)")
     parser.add_argument("-t", "--timeout", type=float, help="seconds for each request (default: 10)")
@@ -107,23 +108,33 @@ def check(settings):
             texts = ["https through %s answers (%d)" % (name, status)]
     except proxy_probe.NoAnswer as error:
         state, texts = CRITICAL, ["proxy does not answer: %s" % error]
+    # The certificates nginx serves, from handshakes (no access to the key directory needed), and
+    # any certificate files named with --certificate.
+    expiries = {}
+    try:
+        for kind, not_after in proxy_probe.served_certificates(settings["address"], settings["port"], name,
+                                                               settings["timeout"]).items():
+            expiries[kind] = ("%s certificate served for %s" % (kind.upper(), name), not_after)
+    except proxy_probe.NoAnswer:
+        pass  # already CRITICAL: the proxy does not answer
     for path in settings["certificates"]:
-        label = os.path.basename(path).replace(" ", "_")
         try:
-            expiry = proxy_probe.certificate_expiry(path)
+            expiries[os.path.basename(path).replace(" ", "_")] = ("certificate %s" % path,
+                                                                 proxy_probe.certificate_expiry(path))
         except (OSError, ValueError) as error:
             state = max(state, CRITICAL)
             texts.append("certificate %s unreadable: %s" % (path, error))
-            continue
+    for label, (what, expiry) in expiries.items():
         left = proxy_probe.days_left(expiry)
-        perfdata.append("days_%s=%d;%d;%d" % (label, left, settings["warning"], settings["critical"]))
-        if left < settings["critical"] or left < settings["warning"]:
+        # Thresholds as ranges "N:" (alert below N), per the monitoring-plugins guidelines.
+        perfdata.append("days_%s=%d;%d:;%d:" % (label, left, settings["warning"], settings["critical"]))
+        if left < settings["warning"]:
             state = max(state, CRITICAL if left < settings["critical"] else WARNING)
-            texts.append("certificate %s %s %s (%d days)" % (
-                path, "expired" if left < 0 else "expires", expiry.strftime("%Y-%m-%d"), left))
-    if state == OK and settings["certificates"]:
-        texts.append("certificates valid for %d+ days" % min(
-            proxy_probe.days_left(proxy_probe.certificate_expiry(path)) for path in settings["certificates"]))
+            texts.append("%s %s %s (%d days)" % (what, "expired" if left < 0 else "expires",
+                                                 expiry.strftime("%Y-%m-%d"), left))
+    if state == OK and expiries:
+        texts.append("certificates valid for %d+ days" % min(proxy_probe.days_left(expiry)
+                                                             for _what, expiry in expiries.values()))
     return state, "; ".join(texts), perfdata
 
 

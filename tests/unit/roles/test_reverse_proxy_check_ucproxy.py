@@ -20,7 +20,7 @@ check_ucproxy = importlib.util.module_from_spec(SPEC)
 SPEC.loader.exec_module(check_ucproxy)
 
 # monitoring-plugins performance data: 'label'=value[UOM];[warn];[crit];[min];[max]
-PERFDATA = re.compile(r"^('[^']+'|[^ '=]+)=-?[0-9.]+(s|ms|%|B|KB|MB|c)?(;(-?[0-9.]*)){0,4}$")
+PERFDATA = re.compile(r"^('[^']+'|[^ '=]+)=-?[0-9.]+(s|ms|%|B|KB|MB|c)?(;[0-9.:~@-]*){0,4}$")
 
 
 @pytest.fixture
@@ -44,25 +44,32 @@ def run(capsys, *args):
     return code, text, perfdata.split()
 
 
-def test_a_healthy_proxy_is_ok_with_days_left_in_the_performance_data(monkeypatch, capsys, tmp_path):
-    proxy = Proxy(tmp_path, nginx())
-    certificate = certificate_file(tmp_path / "uc.pem", days=90)
+def test_a_healthy_proxy_is_ok_with_days_left_in_the_performance_data(capsys, tmp_path):
+    proxy = Proxy(tmp_path, nginx(), days=90)
     config = tmp_path / "check.json"
-    config.write_text(f'{{"server_name": "uc.example.com", "port": {proxy.port}, "certificates": ["{certificate}"]}}')
+    config.write_text(f'{{"server_name": "uc.example.com", "port": {proxy.port}}}')
     code, text, perfdata = run(capsys, "--config", str(config))
     assert code == 0, text
     assert text == "UCPROXY OK - https and WebSocket through uc.example.com answer (200, 101); certificates valid for 89+ days"
-    assert perfdata[0].startswith("time=") and perfdata[1] == "days_uc.pem=89;21;7"
-    assert proxy.server_names == ["uc.example.com", "uc.example.com"]
+    # The served certificate (ECDSA here; the RSA-only handshake finds none), alerting below 21 and 7.
+    assert perfdata[0].startswith("time=") and perfdata[1:] == ["days_ecdsa=89;21:;7:"]
+    assert set(proxy.server_names) == {"uc.example.com"}
 
 
 @pytest.mark.parametrize("days,code,state", [(15, 1, "WARNING"), (3, 2, "CRITICAL"), (-2, 2, "CRITICAL")])
-@pytest.mark.parametrize("proxy", [nginx()], indirect=True)
-def test_certificates_close_to_expiry_warn_then_turn_critical(proxy, capsys, tmp_path, days, code, state):
-    certificate = certificate_file(tmp_path / "uc.pem", days=days)
-    found, text, _perfdata = run(capsys, "-H", "uc.example.com", "-p", str(proxy.port), "-C", certificate)
+def test_a_served_certificate_close_to_expiry_warns_then_turns_critical(capsys, tmp_path, days, code, state):
+    proxy = Proxy(tmp_path, nginx(), days=days)
+    found, text, _perfdata = run(capsys, "-H", "uc.example.com", "-p", str(proxy.port))
     assert (found, text.split(" - ")[0]) == (code, f"UCPROXY {state}"), text
-    assert f"certificate {certificate} {'expired' if days < 0 else 'expires'} " in text
+    assert f"ECDSA certificate served for uc.example.com {'expired' if days < 0 else 'expires'} " in text
+
+
+@pytest.mark.parametrize("proxy", [nginx()], indirect=True)
+def test_certificate_files_can_be_checked_as_well(proxy, capsys, tmp_path):
+    certificate = certificate_file(tmp_path / "uc.pem", days=15)
+    code, text, perfdata = run(capsys, "-H", "uc.example.com", "-p", str(proxy.port), "-C", certificate)
+    assert code == 1 and f"certificate {certificate} expires " in text, text
+    assert "days_uc.pem=14;21:;7:" in perfdata
 
 
 @pytest.mark.parametrize("proxy", [nginx(plain_status=502)], indirect=True)

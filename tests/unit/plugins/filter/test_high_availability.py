@@ -45,3 +45,10 @@ def test_the_interface_variable_restricts_the_choice():
     assert addresses({"proxy1": node})["proxy1"] == {"interface": "eth1", "address": "10.89.0.3"}
     node["reverse_proxy_ha_interface"] = "eth9"
     assert addresses({"proxy1": node})["proxy1"]["error"].startswith("reverse_proxy_ha_interface: eth9 of proxy1 ")
+
+
+def test_an_unreachable_peer_is_found_by_its_inventory_address():
+    found = addresses({"proxy2": {"ansible_facts": {}, "ansible_host": "10.89.0.3"},
+                       "proxy3": {"ansible_host": "proxy3.example.com"}})
+    assert found["proxy2"] == {"interface": None, "address": "10.89.0.3"}
+    assert found["proxy3"]["error"].startswith("reverse_proxy_ha_vip: the network facts of proxy3 could not be gathered")
