@@ -119,8 +119,8 @@ def check(settings):
         pass  # already CRITICAL: the proxy does not answer
     for path in settings["certificates"]:
         try:
-            expiries[os.path.basename(path).replace(" ", "_")] = ("certificate %s" % path,
-                                                                 proxy_probe.certificate_expiry(path))
+            expiry = proxy_probe.certificate_expiry(path)
+            expiries[os.path.basename(path).replace(" ", "_")] = ("certificate %s" % path, expiry)
         except (OSError, ValueError) as error:
             state = max(state, CRITICAL)
             texts.append("certificate %s unreadable: %s" % (path, error))
