@@ -7,7 +7,7 @@ import sys
 
 import testinfra
 
-from molecule_support import EPHEMERAL, REPO, SERVER_NAME, client_for
+from molecule_support import EPHEMERAL, REPO, SERVER_NAME, client_for, container_address
 from test_failover import through_address  # noqa: F401  pylint: disable=unused-import
 
 PROXY = "ha-proxy2"
@@ -16,13 +16,19 @@ ANSIBLE_CFG = """[defaults]
 collections_path = ./collections
 inventory = inventory.yml
 interpreter_python = auto_silent
+
+[ssh_connection]
+pipelining = True
 """
+# An admin's inventory: the proxy over SSH as root (the scenario's key, tests/playbooks/ssh_access.yml).
 INVENTORY = f"""ucproxy:
   hosts:
     {PROXY}:
+      ansible_host: {container_address(PROXY)}
   vars:
-    ansible_connection: containers.podman.podman
-    ansible_become: false
+    ansible_user: root
+    ansible_ssh_private_key_file: {EPHEMERAL}/ssh/id_ed25519
+    ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
     reverse_proxy_server_names: [{SERVER_NAME}]
     reverse_proxy_upstream_host: ha-ucserver
     reverse_proxy_certificate_mode: files

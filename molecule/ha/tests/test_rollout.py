@@ -11,6 +11,9 @@ from molecule_support import CONVERGE, PROXIES, SERVER_NAME, Poller, client_for,
 from test_failover import serves_websockets, through_address  # noqa: F401  pylint: disable=unused-import
 
 SITE_FILE = "/etc/nginx/sites-available/reverseproxy"
+# Sized for fewer clients than the default, nginx needs a new open-file limit: a restart (the
+# containers' own limit caps what the default would get).
+FEWER_CLIENTS = 5000
 BATCH = re.compile(r"^PLAY \[UCServer reverse proxies", re.M)
 
 
@@ -40,9 +43,8 @@ def test_a_change_rolls_out_one_proxy_at_a_time_behind_the_gate(proxies, client_
 def test_a_restart_of_both_nodes_hands_the_address_over_and_clients_keep_being_served(through_address):
     held = [through_address.hold_websocket(300, f"rollout-{i}") for i in range(3)]
     poller = Poller(through_address, "rollout")
-    # A new open-file limit reaches nginx only with a restart (systemd grants it at start). Fewer
-    # clients, as the containers' own limit caps the default's.
-    result = converge({"reverse_proxy_max_clients": 5000})
+    # A new open-file limit reaches nginx only with a restart (systemd grants it at start).
+    result = converge({"reverse_proxy_max_clients": FEWER_CLIENTS})
     outage = poller.stop()
     print(f"\nrolling restart of the pair: longest time without an answer through the address "
           f"{outage['longest_gap_s']} s ({outage['retried']} polls retried, {outage['failed']} of {outage['polls']} "
@@ -59,10 +61,12 @@ def test_a_restart_of_both_nodes_hands_the_address_over_and_clients_keep_being_s
 
 def test_a_change_failing_the_gate_is_rolled_back_and_stops_before_the_next_proxy(
         proxies, client_host, through_address):
-    converge()  # both proxies on the scenario's configuration
+    # Both proxies on one configuration: the one the restart test left (no restart when it did).
+    converge({"reverse_proxy_max_clients": FEWER_CLIENTS})
     before = {name: proxy.file(SITE_FILE).sha256sum for name, proxy in proxies.items()}
     # Nothing listens on the client container's port 7224: the UCServer "does not answer".
-    result = run_playbook(CONVERGE, {"reverse_proxy_upstream_host": "ha-client",
+    result = run_playbook(CONVERGE, {"reverse_proxy_max_clients": FEWER_CLIENTS,
+                                     "reverse_proxy_upstream_host": "ha-client",
                                      "reverse_proxy_health_gate_timeout": 5})
     assert result.returncode != 0
     first, second = list(proxies)
