@@ -27,6 +27,7 @@ INVENTORY = f"""ucproxy:
       ansible_host: {container_address(PROXY)}
   vars:
     ansible_user: root
+    ansible_become: false
     ansible_ssh_private_key_file: {EPHEMERAL}/ssh/id_ed25519
     ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
     reverse_proxy_server_names: [{SERVER_NAME}]
