@@ -5,6 +5,7 @@ a certificate 10 days from expiry warns, naming the file and the date, and still
 import datetime
 import re
 
+import pytest
 import testinfra
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
@@ -43,7 +44,16 @@ def served_state(host, state):
     return result if result[1].startswith(f"UCPROXY {state} - ") else None
 
 
-def test_a_certificate_near_expiry_is_a_warning_then_critical(host, converged):
+@pytest.fixture
+def served_certificate_restored(host):
+    """The test replaces the served certificate; afterwards the original is put back and served."""
+    original = host.file(CERTIFICATE).content
+    yield
+    copy_to(host, original, CERTIFICATE)
+    host.run_expect([0], "systemctl reload nginx")
+
+
+def test_a_certificate_near_expiry_is_a_warning_then_critical(host, served_certificate_restored):
     key = load_pem_private_key(host.file("/etc/nginx/tls/reverseproxy.key").content, password=None)
     for days, code, state in ((15, 1, "WARNING"), (3, 2, "CRITICAL")):
         copy_to(host, self_signed_certificate(key, NAMES, days), CERTIFICATE)
