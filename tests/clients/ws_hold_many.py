@@ -28,10 +28,20 @@ def main() -> int:
     tls = ssl.create_default_context(cafile=args.cafile)
     opened, errors, lock = [], [], threading.Lock()
 
+    def open_websocket():
+        # Like a ProCall client, a new connection when the opening handshake stalls (see ws_echo.py).
+        for attempt in (1, 2, 3):
+            try:
+                return connect(args.url, sock=socket.create_connection((host, int(port)), timeout=10), ssl=tls,
+                               server_hostname=url.hostname, open_timeout=10)
+            except TimeoutError:
+                if attempt == 3:
+                    raise
+        raise AssertionError("unreachable")
+
     def hold(number):
         try:
-            with connect(args.url, sock=socket.create_connection((host, int(port)), timeout=20), ssl=tls,
-                         server_hostname=url.hostname, open_timeout=20) as ws:
+            with open_websocket() as ws:
                 ws.send(f"held {number}")
                 if ws.recv(timeout=20) != f"held {number}":
                     raise RuntimeError("wrong echo")
