@@ -76,7 +76,12 @@ masked_ok() {
 }
 check "Login (401 challenge, NTLM-style rounds, session) and the session's WebSocket" login_ok
 check "The access log masks the password in the query (line above)" masked_ok
-monitoring_ok() { podman exec "$proxy" /usr/local/lib/ucproxy-nginx/check_ucproxy | tee /dev/stderr | grep -q '^UCPROXY OK - '; }
+monitoring_ok() {
+  local line
+  line=$(podman exec "$proxy" /usr/local/lib/ucproxy-nginx/check_ucproxy)
+  echo "$line"
+  [[ $line == 'UCPROXY OK - '* ]]
+}
 check "The monitoring check on the proxy says OK (line above)" monitoring_ok
 echo "demo: the proxy stays up at https://localhost:8443 and http://localhost:8080 (server name $name,"
 echo "      self-signed), e.g. curl -k --resolve $name:8443:127.0.0.1 https://$name:8443/"
