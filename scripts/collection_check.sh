@@ -28,6 +28,7 @@ ansible-doc -t role --json ucproxy.nginx.reverse_proxy >role.json
 ansible-doc -t filter --list --json ucproxy.nginx >filters.json
 python - "$repo" <<'EOF'
 """Compares what ansible-doc shows with the role's argument specs and the filter plugins."""
+import importlib
 import json
 import subprocess
 import sys
@@ -52,9 +53,10 @@ text = Path("role.txt").read_text()
 problems += [f"{name}: missing from ansible-doc's text output" for name in wanted if name not in text]
 
 sys.path.insert(0, str(repo / "collections"))
-from ansible_collections.ucproxy.nginx.plugins.filter import validation  # noqa: E402
-
-filters = {f"ucproxy.nginx.{name}" for name in validation.FilterModule().filters()}
+filters = set()
+for plugin in sorted((repo / "plugins" / "filter").glob("*.py")):
+    module = importlib.import_module(f"ansible_collections.ucproxy.nginx.plugins.filter.{plugin.stem}")
+    filters |= {f"ucproxy.nginx.{name}" for name in module.FilterModule().filters()}
 listed = json.loads(Path("filters.json").read_text())
 for name in sorted(filters):
     result = subprocess.run(["ansible-doc", "-t", "filter", "--json", name], capture_output=True, text=True,
