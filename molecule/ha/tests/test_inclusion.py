@@ -92,3 +92,12 @@ def test_a_proxy_taken_out_of_the_pair_loses_keepalived_and_the_peer_serves_the_
     assert not proxy.package("keepalived").is_installed
     assert not proxy.file("/etc/keepalived/keepalived.conf").exists
     assert through_address.request(f"https://{SERVER_NAME}/ws/client/echo").status == 200
+
+
+def test_metrics_turned_off_remove_the_exporter_and_the_status_listener():
+    # The scratch repository's inventory has no reverse_proxy_metrics either (test_exporter.py ran
+    # with them on).
+    proxy = testinfra.get_host(f"podman://{PROXY}")
+    assert not proxy.package("prometheus-nginx-exporter").is_installed
+    assert not proxy.socket("tcp://127.0.0.1:8081").is_listening
+    assert not proxy.socket("tcp://127.0.0.1:9113").is_listening

@@ -61,8 +61,7 @@ def test_a_restart_of_both_nodes_hands_the_address_over_and_clients_keep_being_s
 
 def test_a_change_failing_the_gate_is_rolled_back_and_stops_before_the_next_proxy(
         proxies, client_host, through_address):
-    # Both proxies on one configuration: the one the restart test left (no restart when it did).
-    converge({"reverse_proxy_max_clients": FEWER_CLIENTS})
+    # Whatever the pair serves now (the restart test's configuration) is what it must serve after.
     before = {name: proxy.file(SITE_FILE).sha256sum for name, proxy in proxies.items()}
     # Nothing listens on the client container's port 7224: the UCServer "does not answer".
     result = run_playbook(CONVERGE, {"reverse_proxy_max_clients": FEWER_CLIENTS,
