@@ -129,10 +129,11 @@ class Response:
 class Client:
     """curl, openssl and a WebSocket client run inside the client container against one proxy."""
 
-    def __init__(self, host, proxy_name: str, cafile: str):
+    def __init__(self, host, proxy_name: str, cafile: str, server_name: str = SERVER_NAME):
         self.host = host
         self.proxy = proxy_name
         self.cafile = cafile
+        self.server_name = server_name  # the name WebSockets, logins and handshakes use
 
     def run(self, command: str):
         return self.host.run(command)
@@ -159,15 +160,15 @@ class Client:
         return Response(meta["response_code"], meta["http_version"], headers,
                         self.host.file("/tmp/body").content_string)
 
-    def tls(self, *args: str, servername: str = SERVER_NAME):
+    def tls(self, *args: str, servername: str | None = None):
         """openssl s_client handshake; returns the command result (rc 0 = handshake done)."""
         command = ["openssl", "s_client", "-connect", f"{self.proxy}:443",
-                   "-servername", servername, "-verify_return_error", "-CAfile", self.cafile,
+                   "-servername", servername or self.server_name, "-verify_return_error", "-CAfile", self.cafile,
                    *args]
         return self.run(f"echo | timeout 20 {shlex.join(command)} 2>&1")
 
     def _websocket_command(self, path: str, *args: str) -> str:
-        return shlex.join(["python3", "/opt/ucproxy/ws_echo.py", f"wss://{SERVER_NAME}{path}",
+        return shlex.join(["python3", "/opt/ucproxy/ws_echo.py", f"wss://{self.server_name}{path}",
                            "--connect-to", f"{self.proxy}:443", "--cafile", self.cafile, *args])
 
     def websocket(self, path: str, messages: int = 3) -> dict:
@@ -179,7 +180,7 @@ class Client:
     def login(self, *args: str) -> list:
         """Logs in to the UCServer stand-in through the proxy (tests/clients/uclogin.py); one
         summary per login."""
-        command = ["python3", "/opt/ucproxy/uclogin.py", f"https://{SERVER_NAME}", "--connect-to", f"{self.proxy}:443",
+        command = ["python3", "/opt/ucproxy/uclogin.py", f"https://{self.server_name}", "--connect-to", f"{self.proxy}:443",
                    "--cafile", self.cafile, *args]
         result = self.run(shlex.join(command))
         return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
@@ -194,9 +195,9 @@ class Client:
         """Opens a session's WebSocket, as a ProCall client does after logging in, that exchanges a
         message every 0.2 s for `seconds`, in the background."""
         output = f"/tmp/held-{name}.json"
-        self.run(f"rm -f {output}")
+        self.run(f"rm -f {output} {output}.stop")
         path = f"/ws/client/websocket?x-ucsessionid={self.session()}"
-        command = self._websocket_command(path, "--hold", str(seconds))
+        command = self._websocket_command(path, "--hold", str(seconds), "--stop-file", f"{output}.stop")
         self.run(f"nohup sh -c '{command} > {output}.part; mv {output}.part {output}' >/dev/null 2>&1 &")
         held = HeldWebSocket(self, output)
         held.wait_until_open()
@@ -212,6 +213,10 @@ class HeldWebSocket:
         # ws_echo.py writes "<output>.part" as soon as its first echo came back.
         wait_for(lambda: self.client.host.file(self.output + ".part").size > 0, timeout,
                  "held WebSocket did not open")
+
+    def stop(self) -> None:
+        """Ends the hold now (the result follows within a message round)."""
+        self.client.run(f"touch {self.output}.stop")
 
     def result(self, timeout: float = 120) -> dict:
         wait_for(lambda: self.client.host.file(self.output).exists, timeout, "held WebSocket did not finish")

@@ -12,6 +12,7 @@ import re
 
 from ansible_collections.ucproxy.nginx.plugins.module_utils.server_names import (
     covers, is_host_name, is_server_name, is_wildcard)
+from ansible_collections.ucproxy.nginx.plugins.module_utils.sites import REQUIRED_KEYS, SITE_KEYS, site_variables, variable
 
 SITE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 NGINX_TIME = re.compile(r"^([0-9]+(ms|[smhdwMy])?)+$")
@@ -358,15 +359,65 @@ CHECKS = (_site_errors, _upstream_errors, _health_gate_errors, _capacity_errors,
           _monitoring_errors, _high_availability_errors, _certificate_errors)
 
 
+def _site_list_errors(entries, known):
+    """The list itself: entries are dictionaries of site keys, each names itself and its server
+    names, and neither a site name nor a server name belongs to two sites."""
+    if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+        return ["reverse_proxy_sites: must be a list of sites, each a dictionary (name, server_names, ...)"]
+    errors = []
+    owners = {}
+    names = [str(entry.get("name", "")) for entry in entries]
+    for index, entry in enumerate(entries):
+        site = f"reverse_proxy_sites[{entry['name']}]" if entry.get("name") else f"reverse_proxy_sites[{index}]"
+        for key in REQUIRED_KEYS:
+            if not entry.get(key):
+                errors.append(f"{site}.{key}: every site needs it")
+        for key in sorted(set(entry) - set(SITE_KEYS)):
+            if f"reverse_proxy_{key}" in known:
+                errors.append(f"{site}.{key}: belongs to the host, not to a site (set reverse_proxy_{key})")
+            else:
+                close = difflib.get_close_matches(key, SITE_KEYS, n=1)
+                errors.append(f"{site}.{key}: not a key of a site" + (f" (did you mean {close[0]}?)" if close else ""))
+        for server_name in entry.get("server_names") or []:
+            owner = owners.setdefault(str(server_name).lower(), names[index])
+            if owner != names[index]:
+                errors.append(f"{site}.server_names: {server_name!r} is already a name of site {owner!r} "
+                              "(a name belongs to one site)")
+    for name in sorted({name for name in names if name and names.count(name) > 1}):
+        errors.append(f"reverse_proxy_sites: the site name {name!r} is used more than once")
+    return errors
+
+
+SITE_VARIABLE = re.compile(r"\breverse_proxy_[a-z0-9_]+\b")
+
+
+def _in_site(message, site):
+    """A message about a site's value, naming the site's key instead of the single-site variable."""
+    keys = {variable(key): key for key in SITE_KEYS}
+    return SITE_VARIABLE.sub(lambda m: f"reverse_proxy_sites[{site}].{keys[m.group(0)]}" if m.group(0) in keys
+                             else m.group(0), message)
+
+
 def reverse_proxy_input_errors(variables, known):
-    """All problems with the role's inputs; `known` lists the role's option names."""
+    """All problems with the role's inputs; `known` lists the role's option names. With
+    reverse_proxy_sites, every site is checked with the single-site variables as its defaults, and
+    messages about a site's values name the site and its key."""
     v = dict(variables)
     errors = []
     for name in sorted(set(v) - set(known)):
         close = difflib.get_close_matches(name, known, n=1)
         errors.append(f"{name}: not an option of the role" + (f" (did you mean {close[0]}?)" if close else ""))
-    for check in CHECKS:
-        errors += check(v)
+    entries = v.get("reverse_proxy_sites") or []
+    if entries:
+        errors += _site_list_errors(entries, known)
+        if errors:
+            return errors
+    for site in site_variables(v):
+        for check in CHECKS:
+            for message in check({**v, **site}):
+                message = _in_site(message, site["reverse_proxy_site_name"]) if entries else message
+                if message not in errors:
+                    errors.append(message)
     return errors
 
 

@@ -1,7 +1,8 @@
 """WebSocket client used by the tests: opens a WebSocket through the proxy, sends messages
 and checks that each comes back unchanged. Prints a JSON summary; exits 1 on any failure.
 With --hold SECONDS it keeps the WebSocket open that long, exchanging a message every 0.2 s,
-and prints {"opened": true} as soon as the first echo came back.
+and prints {"opened": true} as soon as the first echo came back; --stop-file ends the hold early
+once that file exists.
 
 Like a ProCall client, it opens a new connection when the opening handshake stalls (up to
 --attempts, each within --open-timeout): on the test machines' sandboxed network a fresh TLS
@@ -9,6 +10,7 @@ connection occasionally hangs after the TLS handshake without the server ever re
 request. The summary reports the attempts it needed."""
 import argparse
 import json
+import os
 import socket
 import ssl
 import sys
@@ -25,6 +27,7 @@ def main() -> int:
     parser.add_argument("--cafile", help="CA file that must verify the proxy's certificate")
     parser.add_argument("--messages", type=int, default=3)
     parser.add_argument("--hold", type=float, default=0.0, help="keep the WebSocket open this many seconds")
+    parser.add_argument("--stop-file", help="with --hold: stop holding once this file exists")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for each echo")
     parser.add_argument("--open-timeout", type=float, default=10.0)
     parser.add_argument("--attempts", type=int, default=3)
@@ -51,7 +54,8 @@ def main() -> int:
             summary["response_headers"] = dict(ws.response.headers.raw_items())
             deadline = time.monotonic() + args.hold
             i = 0
-            while i < args.messages or time.monotonic() < deadline:
+            while i < args.messages or (time.monotonic() < deadline
+                                        and not (args.stop_file and os.path.exists(args.stop_file))):
                 message = f"ucproxy test message {i}"
                 ws.send(message)
                 summary["sent"] += 1

@@ -1,6 +1,6 @@
 """ACME mode against Pebble: issuance on the first converge, no new order on the next, renewal
 through the host's own certbot.service (new serial on the wire, a held WebSocket stays open,
-nginx reloads), a changed name list, and a failed renewal that leaves the old certificate serving.
+nginx reloads), a changed name list, a renamed site (its lineage goes), and a failed renewal that leaves the old certificate serving.
 The tests run in file order: the last two run with Pebble stopped."""
 import pytest
 import testinfra
@@ -93,6 +93,22 @@ def test_changed_server_names_order_a_certificate_for_them(client):
     converge({"reverse_proxy_server_names": names})
     certificate = served(client, SECOND_NAME)
     assert all(f"DNS:{name}" in certificate["names"] for name in names), certificate
+
+
+def test_a_renamed_site_gets_a_lineage_of_its_own_and_the_old_one_is_deleted(host, client):
+    """A site that leaves the list (here: the single site renamed) takes its certbot lineage along;
+    the site under the inventory's name again gets a new order."""
+    names = [SERVER_NAME, SECOND_NAME]
+    converge({"reverse_proxy_site_name": "renamed", "reverse_proxy_server_names": names})
+    assert host.file("/etc/letsencrypt/renewal/renamed.conf").exists
+    assert not host.file("/etc/letsencrypt/renewal/reverseproxy.conf").exists
+    assert not host.file(LINEAGE).exists
+    assert not host.file("/etc/nginx/sites-available/reverseproxy").exists
+    assert host.run("ls /etc/nginx/tls | grep '^reverseproxy\\.'").stdout == ""
+    assert "Pebble" in served(client, SECOND_NAME)["issuer"]
+    converge({"reverse_proxy_server_names": names})
+    assert not host.file("/etc/letsencrypt/renewal/renamed.conf").exists
+    assert host.file("/etc/letsencrypt/renewal/reverseproxy.conf").exists
 
 
 def test_failed_renewal_keeps_the_old_certificate_serving_and_shows_in_the_journal(host, client, pebble):

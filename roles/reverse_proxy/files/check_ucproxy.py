@@ -14,6 +14,8 @@ codes and one status line as Nagios, Icinga, Checkmk, Zabbix and Sensu expect:
   3 UNKNOWN   bad arguments or an unreadable settings file
 
 Defaults come from the settings file the reverse_proxy role writes (--config); arguments win.
+On a proxy with several sites the settings list them, and each one is checked (its own name,
+UCServer and certificates; the worst state counts) unless -H names one.
 """
 import argparse
 import json
@@ -39,6 +41,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def arguments(argv):
+    """The settings of each check to run: one per site of the settings file, or the one -H names."""
     parser = Parser(prog="check_ucproxy", description=__doc__.split("\n\n", 1)[1],
                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", default=CONFIG, help="settings file (JSON) with defaults (default: %(default)s)")
@@ -63,7 +66,13 @@ def arguments(argv):
                 settings.update(json.load(config))
         except (OSError, ValueError) as error:
             raise Unknown("cannot read %s: %s" % (args.config, error)) from error
-    settings.update({key: value for key, value in vars(args).items() if value is not None and key != "config"})
+    given = {key: value for key, value in vars(args).items() if value is not None and key != "config"}
+    sites = settings.pop("sites", None) or [{}]
+    return [valid({**settings, **site, **given}) for site in ([{}] if args.server_name else sites)]
+
+
+def valid(settings):
+    """One check's settings, with numbers as numbers, or Unknown."""
     for name, kind in (("port", int), ("warning", int), ("critical", int), ("timeout", float)):
         try:
             settings[name] = kind(settings[name])
@@ -138,13 +147,27 @@ def check(settings):
     return state, "; ".join(texts), perfdata
 
 
+def check_all(checks):
+    """(state, text, performance data) of every site's check: the worst state, each site's text and
+    data under its name when there are several."""
+    if len(checks) == 1:
+        return check(checks[0])
+    worst, texts, perfdata = OK, [], []
+    for settings in checks:
+        state, text, data = check(settings)
+        worst = max(worst, state)
+        texts.append("%s: %s" % (settings["server_name"], text))
+        perfdata += ["%s_%s" % (settings["server_name"], item) for item in data]
+    return worst, "; ".join(texts), perfdata
+
+
 def main(argv=None):
     try:
-        settings = arguments(sys.argv[1:] if argv is None else argv)
+        checks = arguments(sys.argv[1:] if argv is None else argv)
     except Unknown as error:
         print("UCPROXY UNKNOWN - %s" % error)
         return UNKNOWN
-    state, text, perfdata = check(settings)
+    state, text, perfdata = check_all(checks)
     print("UCPROXY %s - %s | %s" % (STATES[state], text, " ".join(perfdata)))
     return state
 

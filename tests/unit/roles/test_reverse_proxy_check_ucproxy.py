@@ -119,3 +119,26 @@ def test_numbers_written_as_text_in_the_settings_are_read_as_numbers(proxy, caps
     config.write_text(f'{{"server_name": "uc.example.com", "port": "{proxy.port}", "warning": "21", "critical": "7"}}')
     code, text, _perfdata = run(capsys, "--config", str(config))
     assert code == 0, text
+
+
+def test_every_site_of_the_settings_is_checked_and_the_worst_state_counts(capsys, tmp_path):
+    healthy = nginx()
+
+    def answer(head):
+        # The second site's UCServer is down; the first one's answers.
+        return nginx(plain_status=502)(head) if "b.example.com" in head else healthy(head)
+
+    proxy = Proxy(tmp_path, answer)
+    config = tmp_path / "check.json"
+    config.write_text(f'{{"server_name": "a.example.com", "port": {proxy.port}, "sites": ['
+                      '{"server_name": "a.example.com", "path": "/", "websocket_path": "/ws/client/websocket"}, '
+                      '{"server_name": "b.example.com", "path": "/", "websocket_path": ""}]}')
+    code, text, perfdata = run(capsys, "--config", str(config))
+    assert code == 1, text
+    assert text.startswith("UCPROXY WARNING - a.example.com: https and WebSocket through a.example.com answer (200, 101)")
+    assert "; b.example.com: proxy answers, but the UCServer behind it does not (https://b.example.com/: 502)" in text
+    assert [item.split("=")[0] for item in perfdata] == ["a.example.com_time", "a.example.com_days_ecdsa",
+                                                         "b.example.com_time", "b.example.com_days_ecdsa"]
+    # -H checks one name only.
+    code, text, _perfdata = run(capsys, "--config", str(config), "-H", "a.example.com")
+    assert code == 0 and "b.example.com" not in text, text

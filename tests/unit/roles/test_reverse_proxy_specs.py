@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ansible_collections.ucproxy.nginx.plugins.module_utils.sites import REQUIRED_KEYS, SITE_KEYS, variable
+
 ROLE = Path(__file__).resolve().parents[3] / "roles" / "reverse_proxy"
 DEFAULTS = yaml.safe_load((ROLE / "defaults" / "main.yml").read_text())
 OPTIONS = yaml.safe_load((ROLE / "meta" / "argument_specs.yml").read_text())["argument_specs"]["main"]["options"]
@@ -29,22 +31,16 @@ def _sub_options(options, prefix=""):
 SUB_OPTIONS = dict(_sub_options(OPTIONS))
 
 
-@pytest.mark.parametrize("name", sorted(set(OPTIONS) - set(REQUIRED)))
+@pytest.mark.parametrize("name", sorted(OPTIONS))
 def test_default_value_agrees_with_the_spec(name):
     # An option without a spec default must default to null (meaning "derived", see its text).
     assert OPTIONS[name].get("default") == DEFAULTS[name]
 
 
-@pytest.mark.parametrize("name", REQUIRED)
-def test_required_option_has_no_spec_default_and_an_empty_placeholder(name):
-    # Ansible refuses "required" together with "default" in a spec. The role's defaults hold an
-    # empty placeholder (so the variable is always defined), which the validation filter refuses.
-    assert "default" not in OPTIONS[name]
-    assert DEFAULTS[name] in ("", [], None)
-
-
-def test_the_published_name_and_the_ucserver_are_required():
-    assert REQUIRED == ["reverse_proxy_server_names", "reverse_proxy_upstream_host"]
+def test_no_option_is_required_by_the_spec():
+    # The published names and the UCServer are needed, but per site: the single-site variables or
+    # each entry of reverse_proxy_sites give them, which the validation filter checks.
+    assert not REQUIRED
 
 
 @pytest.mark.parametrize("name", sorted(OPTIONS))
@@ -68,9 +64,25 @@ def test_sub_option_is_typed_described_and_required_where_needed(name):
     assert spec.get("type")
     assert spec.get("description")
     assert spec["type"] != "list" or spec.get("elements")
-    # Every key of a header and of an access rule is needed: none of them has a default.
-    assert spec.get("required") is True
+    # Every key of a header and of an access rule is needed, and a site names itself and its server
+    # names; a site's other keys take the single-site variable's value. None has a default.
+    site_key = name.startswith("reverse_proxy_sites.") and name.count(".") == 1
+    assert spec.get("required") is (True if not site_key or name.split(".")[1] in REQUIRED_KEYS else None)
     assert "default" not in spec
+
+
+def test_site_keys_are_those_of_a_site_typed_like_their_variables():
+    site = OPTIONS["reverse_proxy_sites"]["options"]
+    assert list(site) == list(SITE_KEYS)
+    for key, spec in site.items():
+        single = OPTIONS[variable(key)]
+        assert {k: spec.get(k) for k in ("type", "elements", "choices", "options")} == \
+            {k: single.get(k) for k in ("type", "elements", "choices", "options")}, key
+
+
+def test_each_site_binds_every_site_key():
+    include = yaml.safe_load((ROLE / "tasks" / "for_each_site.yml").read_text())[0]
+    assert include["vars"] == {variable(key): f"{{{{ __reverse_proxy_site.{variable(key)} }}}}" for key in SITE_KEYS}
 
 
 def test_readme_variable_table_is_generated_from_the_specs():

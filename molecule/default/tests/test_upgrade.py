@@ -1,0 +1,52 @@
+"""A 1.x inventory deploys what it deployed before: the previous release's role (the collection as
+it was just before galaxy.yml got the current version, taken from git), run on a proxy this release
+converged with the same single-site variables, changes nothing. Every file the old role writes
+(nginx.conf, the site file, certificates, keys, DH parameters, check settings) is byte for byte
+what this release wrote, and nginx is not even reloaded."""
+import re
+import subprocess
+
+import pytest
+import yaml
+
+from molecule_support import CONVERGE, REPO, run_playbook
+
+PROXY = "ucproxy-deb12"
+
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", "-C", REPO, *args], capture_output=True, text=True, check=True, timeout=60).stdout
+
+
+def previous_release() -> str:
+    """The commit of the previous release: the parent of the commit that set galaxy.yml's version."""
+    def version(commit):
+        return yaml.safe_load(git("show", f"{commit}:galaxy.yml"))["version"]
+
+    current, bump = version("HEAD"), None
+    for commit in git("log", "--format=%H", "--first-parent", "--", "galaxy.yml").split():
+        if version(commit) != current:
+            return git("rev-parse", f"{bump}^").strip()
+        bump = commit
+    pytest.fail("no earlier release in the git history (the suite needs a full clone, not a shallow one)")
+    return ""
+
+
+def test_the_previous_release_changes_nothing_on_a_proxy_this_release_deployed(tmp_path):
+    release = previous_release()
+    collection = tmp_path / "ansible_collections" / "ucproxy" / "nginx"
+    collection.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", REPO, "archive", release], capture_output=True, check=True, timeout=60)
+    subprocess.run(["tar", "-x", "-C", str(collection)], input=archive.stdout, check=True, timeout=60)
+    old_version = yaml.safe_load((collection / "galaxy.yml").read_text())["version"]
+
+    result = run_playbook(CONVERGE, args=("--limit", PROXY), env={"ANSIBLE_COLLECTIONS_PATH": str(tmp_path)})
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    # The old role ran, not this checkout's (which goes through tasks/for_each_site.yml).
+    assert "TASK [ucproxy.nginx.reverse_proxy : Nginx main configuration carries the TLS profile]" in result.stdout
+    assert "for_each_site" not in result.stdout and "Each site (" not in result.stdout
+    recap = re.search(rf"^{PROXY}\s+: ok=\d+\s+changed=(\d+)", result.stdout, re.M)
+    print(f"\nrelease {old_version} ({release[:10]}) on {PROXY}: changed={recap.group(1) if recap else '?'}")
+    changed = re.findall(r"^changed: \[[^\]]+\].*$", result.stdout, re.M)
+    assert recap and recap.group(1) == "0", "the previous release changed:\n" + "\n".join(changed) + output[-3000:]

@@ -1,0 +1,70 @@
+"""Changes to the list of sites, on both proxies (a rolling deploy, playbooks/site.yml): a site
+whose UCServer does not answer fails the gate, the change is rolled back and the play stops naming
+the site; a site taken out of the list is removed with a reload (no restart) while WebSockets held
+on the other sites keep echoing, and the admin's own site stays. Runs after test_serving.py and
+leaves the proxies without the removed site."""
+import re
+
+import pytest
+import testinfra
+
+from molecule_support import CONVERGE, PROXIES, converge, host_state, run_playbook
+from sites_support import answering_ucserver, clients, inventory_sites
+
+REMOVED = "beta"
+
+
+@pytest.fixture(scope="module")
+def proxies():
+    return [testinfra.get_host(backend) for backend in PROXIES]
+
+
+def every_name_reaches_its_ucserver(client_host, proxy) -> bool:
+    return all(answering_ucserver(client) == site["upstream_host"]
+               for site, client in clients(client_host, proxy).values())
+
+
+def test_a_site_whose_ucserver_does_not_answer_fails_the_gate_and_every_site_keeps_serving(proxies, client_host):
+    sites = inventory_sites(proxies[0])
+    before = [host_state(proxy, processes=False) for proxy in proxies]
+    # Nothing listens on the client container's port 7224.
+    broken = [dict(site, upstream_host="sites-client") if site["name"] == REMOVED else site for site in sites]
+    result = run_playbook(CONVERGE, {"reverse_proxy_sites": broken, "reverse_proxy_health_gate_timeout": 5})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    first = proxies[0].backend.name
+    assert f"Health gate failed on {first} for site {REMOVED}: " in output, output[-3000:]
+    assert not re.search(rf"^(ok|changed): \[{proxies[1].backend.name}\]", result.stdout, re.M), \
+        "the rollout went on after a failed gate"
+    assert [host_state(proxy, processes=False) for proxy in proxies] == before
+    assert all(every_name_reaches_its_ucserver(client_host, proxy) for proxy in proxies)
+
+
+def test_a_site_taken_out_of_the_list_is_removed_without_dropping_the_others_websockets(proxies, client_host):
+    sites = inventory_sites(proxies[0])
+    held, masters = [], {}
+    for proxy in proxies:
+        masters[proxy.backend.name] = proxy.file("/run/nginx.pid").content_string.strip()
+        for name, (site, client) in clients(client_host, proxy).items():
+            if site["name"] != REMOVED:
+                held.append((name, client.hold_websocket(900, f"{proxy.backend.name}-{name}")))
+    converge({"reverse_proxy_sites": [site for site in sites if site["name"] != REMOVED]})
+    for name, websocket in held:
+        websocket.stop()
+        result = websocket.result()
+        assert "error" not in result and result["echoed"] == result["sent"] > 0, (name, result)
+    for proxy in proxies:
+        assert proxy.file("/run/nginx.pid").content_string.strip() == masters[proxy.backend.name], "nginx restarted"
+        left = proxy.run(f"ls /etc/nginx/sites-available/{REMOVED} /etc/nginx/sites-enabled/{REMOVED} "
+                         f"/etc/nginx/tls/{REMOVED}.* /var/lib/ucproxy-nginx/{REMOVED}.* 2>/dev/null").stdout
+        assert left == "", left
+        for name, (site, client) in clients(client_host, proxy).items():
+            if site["name"] == REMOVED:
+                assert client.tls().rc != 0, f"{name} is still served"
+            else:
+                assert answering_ucserver(client) == site["upstream_host"], name
+        # The admin's own site is untouched and served.
+        assert proxy.file("/etc/nginx/sites-enabled/foreign").linked_to == "/etc/nginx/sites-available/foreign"
+        foreign = proxy.run("python3 -c 'import urllib.request; "
+                            "print(urllib.request.urlopen(\"http://127.0.0.1:8081/\", timeout=5).read().decode())'")
+        assert foreign.stdout.strip() == "foreign"
