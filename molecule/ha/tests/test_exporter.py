@@ -60,4 +60,3 @@ def test_active_connections_rise_by_one_per_held_websocket(proxy, client_host):
         client_host.run(f"touch {stop}")
     print(f"\nnginx_connections_active: {before} before, {during} with {HELD} held WebSockets")
     assert 0.95 * HELD <= during - before <= 1.1 * HELD
-
