@@ -366,13 +366,16 @@ def _site_list_errors(entries, known):
         return ["reverse_proxy_sites: must be a list of sites, each a dictionary (name, server_names, ...)"]
     errors = []
     owners = {}
-    names = [str(entry.get("name", "")) for entry in entries]
+    names = [str(entry.get("name") or "") for entry in entries]
     for index, entry in enumerate(entries):
-        site = f"reverse_proxy_sites[{entry['name']}]" if entry.get("name") else f"reverse_proxy_sites[{index}]"
+        site = f"reverse_proxy_sites[{names[index]}]" if names[index] else f"reverse_proxy_sites[{index}]"
         for key in REQUIRED_KEYS:
             if not entry.get(key):
                 errors.append(f"{site}.{key}: every site needs it")
-        for key in sorted(set(entry) - set(SITE_KEYS)):
+        if not isinstance(entry.get("server_names") or [], list):
+            errors.append(f"{site}.server_names: must be a list of DNS names")
+            continue
+        for key in sorted(set(map(str, entry)) - set(SITE_KEYS)):
             if f"reverse_proxy_{key}" in known:
                 errors.append(f"{site}.{key}: belongs to the host, not to a site (set reverse_proxy_{key})")
             else:
@@ -385,6 +388,13 @@ def _site_list_errors(entries, known):
                               "(a name belongs to one site)")
     for name in sorted({name for name in names if name and names.count(name) > 1}):
         errors.append(f"reverse_proxy_sites: the site name {name!r} is used more than once")
+    # A site's files are <tls dir>/<name>.<what> and its upstream block ucserver_<name with _ for
+    # anything but letters and digits>: no name may run into another's.
+    for name in sorted(set(names)):
+        for other in sorted(set(names) - {name}):
+            if name and other and (other.startswith(name + ".") or re.sub(r"\W", "_", name) == re.sub(r"\W", "_", other)):
+                errors.append(f"reverse_proxy_sites[{other}].name: too close to the site name {name!r} (their "
+                              "files or upstream blocks would share names)")
     return errors
 
 

@@ -25,6 +25,13 @@ CASES = {
     "certificate thresholds out of order": ({"reverse_proxy_certificate_critical_days": 30},
                                             "reverse_proxy_certificate_critical_days"),
     "a pair of one proxy": ({"reverse_proxy_ha_vip": "192.0.2.10/24"}, "reverse_proxy_ha_vip"),
+    "a server name in two sites": ({"reverse_proxy_sites": [
+        {"name": "one", "server_names": ["uc.example.test"], "upstream_host": "ucserver"},
+        {"name": "two", "server_names": ["UC.example.test"], "upstream_host": "ucserver"}]},
+        "reverse_proxy_sites[two].server_names"),
+    "a site key given as an extra variable": ({
+        "reverse_proxy_sites": [{"name": "one", "server_names": ["uc.example.test"], "upstream_host": "ucserver"}],
+        "reverse_proxy_upstream_host": "elsewhere"}, "reverse_proxy_upstream_host: given as extra variables (-e)"),
     "certificate file missing on the controller": ({"reverse_proxy_certificate_mode": "files",
                                                     "reverse_proxy_certificate_file": "/nonexistent/uc.crt",
                                                     "reverse_proxy_certificate_key_file": "/nonexistent/uc.key"},

@@ -1,10 +1,7 @@
-"""Changes to the list of sites, on both proxies (a rolling deploy, playbooks/site.yml): a site
-whose UCServer does not answer fails the gate, the change is rolled back and the play stops naming
-the site; a site taken out of the list is removed with a reload (no restart) while WebSockets held
+"""Changes to the list of sites, on both proxies at once: a site whose UCServer does not answer
+fails the gate, the change is rolled back and the run names the site; a site taken out of the list is removed with a reload (no restart) while WebSockets held
 on the other sites keep echoing, and the admin's own site stays. Runs after test_serving.py and
 leaves the proxies without the removed site."""
-import re
-
 import pytest
 import testinfra
 
@@ -32,10 +29,8 @@ def test_a_site_whose_ucserver_does_not_answer_fails_the_gate_and_every_site_kee
     result = run_playbook(CONVERGE, {"reverse_proxy_sites": broken, "reverse_proxy_health_gate_timeout": 5})
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    first = proxies[0].backend.name
-    assert f"Health gate failed on {first} for site {REMOVED}: " in output, output[-3000:]
-    assert not re.search(rf"^(ok|changed): \[{proxies[1].backend.name}\]", result.stdout, re.M), \
-        "the rollout went on after a failed gate"
+    for proxy in proxies:
+        assert f"Health gate failed on {proxy.backend.name} for site {REMOVED}: " in output, output[-3000:]
     assert [host_state(proxy, processes=False) for proxy in proxies] == before
     assert all(every_name_reaches_its_ucserver(client_host, proxy) for proxy in proxies)
 

@@ -68,7 +68,9 @@ def arguments(argv):
             raise Unknown("cannot read %s: %s" % (args.config, error)) from error
     given = {key: value for key, value in vars(args).items() if value is not None and key != "config"}
     sites = settings.pop("sites", None) or [{}]
-    return [valid({**settings, **site, **given}) for site in ([{}] if args.server_name else sites)]
+    if args.server_name:  # one name: its site's paths, if it is one of the sites
+        sites = [site for site in sites if site.get("server_name") == args.server_name][:1] or [{}]
+    return [valid({**settings, **site, **given}) for site in sites]
 
 
 def valid(settings):

@@ -132,13 +132,17 @@ def test_every_site_of_the_settings_is_checked_and_the_worst_state_counts(capsys
     config = tmp_path / "check.json"
     config.write_text(f'{{"server_name": "a.example.com", "port": {proxy.port}, "sites": ['
                       '{"server_name": "a.example.com", "path": "/", "websocket_path": "/ws/client/websocket"}, '
-                      '{"server_name": "b.example.com", "path": "/", "websocket_path": ""}]}')
+                      '{"server_name": "b.example.com", "path": "/b-health", "websocket_path": ""}]}')
     code, text, perfdata = run(capsys, "--config", str(config))
     assert code == 1, text
     assert text.startswith("UCPROXY WARNING - a.example.com: https and WebSocket through a.example.com answer (200, 101)")
-    assert "; b.example.com: proxy answers, but the UCServer behind it does not (https://b.example.com/: 502)" in text
+    assert "; b.example.com: proxy answers, but the UCServer behind it does not (https://b.example.com/b-health: 502)" \
+        in text
     assert [item.split("=")[0] for item in perfdata] == ["a.example.com_time", "a.example.com_days_ecdsa",
                                                          "b.example.com_time", "b.example.com_days_ecdsa"]
-    # -H checks one name only.
+    # -H checks one name only, with its site's paths.
     code, text, _perfdata = run(capsys, "--config", str(config), "-H", "a.example.com")
     assert code == 0 and "b.example.com" not in text, text
+    code, text, _perfdata = run(capsys, "--config", str(config), "-H", "b.example.com")
+    assert text == "UCPROXY WARNING - proxy answers, but the UCServer behind it does not " \
+                   "(https://b.example.com/b-health: 502)"

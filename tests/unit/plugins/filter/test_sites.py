@@ -68,6 +68,10 @@ def test_the_check_targets_each_site_by_its_first_concrete_name():
      "existing"),
     ((dict(ALPHA, extra_server_directives=["return 200; }"]),), "reverse_proxy_sites[alpha].extra_server_directives"),
     (("alpha",), "reverse_proxy_sites: must be a list of sites, each a dictionary"),
+    ((ALPHA, dict(BETA, name="alpha.ecdsa")), "reverse_proxy_sites[alpha.ecdsa].name: too close to the site name 'alpha'"),
+    ((dict(ALPHA, name="a.b"), dict(BETA, name="a_b")), "reverse_proxy_sites[a_b].name: too close to the site name 'a.b'"),
+    ((dict(ALPHA, server_names="uc.alpha.test"),), "reverse_proxy_sites[alpha].server_names: must be a list"),
+    ((dict(ALPHA, name=None), dict(BETA, name=None)), "reverse_proxy_sites[0].name: every site needs it"),
 ])
 def test_a_bad_site_is_refused_naming_the_site_and_the_key(entries, expected):
     assert any(message.startswith(expected) for message in errors(*entries)), errors(*entries)

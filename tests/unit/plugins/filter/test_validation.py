@@ -190,7 +190,7 @@ def test_bad_input_is_refused_naming_the_variable(case):
     changes, variables = REFUSED[case]
     variables = (variables,) if isinstance(variables, str) else variables
     found = errors(**changes)
-    assert [message.split(":")[0] for message in found] == list(variables), found
+    assert [message.partition(":")[0] for message in found] == list(variables), found
 
 
 @pytest.mark.parametrize("case", sorted(ACCEPTED))
@@ -200,7 +200,7 @@ def test_good_input_is_accepted(case):
 
 def test_every_problem_is_reported_at_once():
     found = errors(reverse_proxy_upstream_host="", reverse_proxy_max_clients=0)
-    assert [message.split(":")[0] for message in found] == ["reverse_proxy_upstream_host", "reverse_proxy_max_clients"]
+    assert [message.partition(":")[0] for message in found] == ["reverse_proxy_upstream_host", "reverse_proxy_max_clients"]
 
 
 def test_unknown_variable_gets_a_suggestion():
