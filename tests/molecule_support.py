@@ -39,7 +39,8 @@ def run_playbook(playbook: str, extra_vars: dict | None = None, env: dict | None
     command += ["-e", f"@{variables.name}"]
     environment = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, "collections"),
                        ANSIBLE_CONFIG=os.path.join(EPHEMERAL, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
-                       ANSIBLE_FORCE_COLOR="0", **(env or {}))
+                       ANSIBLE_FORCE_COLOR="0")
+    environment.update(env or {})
     try:
         # A session of its own, so a test can kill the whole run (workers included).
         return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=environment,
@@ -180,7 +181,8 @@ class Client:
     def login(self, *args: str) -> list:
         """Logs in to the UCServer stand-in through the proxy (tests/clients/uclogin.py); one
         summary per login."""
-        command = ["python3", "/opt/ucproxy/uclogin.py", f"https://{self.server_name}", "--connect-to", f"{self.proxy}:443",
+        command = ["python3", "/opt/ucproxy/uclogin.py", f"https://{self.server_name}",
+                   "--connect-to", f"{self.proxy}:443",
                    "--cafile", self.cafile, *args]
         result = self.run(shlex.join(command))
         return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
