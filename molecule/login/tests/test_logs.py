@@ -8,7 +8,7 @@ import json
 import pytest
 import testinfra
 
-from molecule_support import PROXIES, RUNNER, SERVER_NAME, converge
+from molecule_support import PROXIES, RUNNER, SERVER_NAME, client_for, converge
 
 testinfra_hosts = PROXIES
 PASSWORD = "S3cret-Passw0rd"
@@ -62,8 +62,14 @@ def test_no_secret_in_any_log_with_the_ucserver_up_or_down(host, client, standin
     assert "/ws/client/websocket?x-ucsessionid=*** " in access
 
 
-def test_json_access_log_for_a_siem_is_masked_the_same_way(host, client, converged):
-    converge({"reverse_proxy_access_log_format": "json"})
+def test_json_access_log_for_a_siem_is_masked_the_same_way(client_host, converged):
+    converge({"reverse_proxy_access_log_format": "json"})  # one run for both proxies
+    for proxy in PROXIES:
+        check_json_access_log(testinfra.get_host(proxy), client_host)
+
+
+def check_json_access_log(host, client_host):
+    client = client_for(client_host, host)
     client.request(f"https://{SERVER_NAME}/ws/direct/getversion?user=alice&pass={PASSWORD}")
     entry = json.loads(host.file("/var/log/nginx/access.log").content_string.splitlines()[-1])
     assert entry["path"] == "/ws/direct/getversion" and entry["query"] == "user=alice&pass=***"
