@@ -225,6 +225,32 @@ class HeldWebSocket:
         return json.loads(self.client.host.file(self.output).content_string.splitlines()[-1])
 
 
+class ManyWebSockets:
+    """tests/clients/ws_hold_many.py in the client container: `count` WebSockets held open at once
+    (each checked with an echo when opened and again when stopped)."""
+
+    def __init__(self, client: Client, count: int, name: str):
+        self.client, self.count = client, count
+        self.stop_file, self.output = f"/tmp/many-{name}.stop", f"/tmp/many-{name}.json"
+        client.run(f"rm -f {self.stop_file} {self.output}")
+        command = shlex.join(["python3", "/opt/ucproxy/ws_hold_many.py", f"wss://{SERVER_NAME}/ws/client/echo",
+                              "--connect-to", f"{client.proxy}:443", "--cafile", client.cafile,
+                              "--count", str(count), "--stop-file", self.stop_file, "--output", self.output])
+        client.run(f"nohup {command} >/dev/null 2>&1 &")
+
+    def opened(self) -> dict:
+        """Waits until every WebSocket was opened (or failed); the summary."""
+        wait_for(lambda: self.client.host.file(self.output).exists, 150, "the WebSockets were not opened")
+        return json.loads(self.client.host.file(self.output).content_string)
+
+    def stop(self) -> dict:
+        """Ends the hold; the final summary, with the echoes after the hold."""
+        self.client.run(f"touch {self.stop_file}")
+        wait_for(lambda: '"closed"' in self.client.host.file(self.output).content_string, 90,
+                 "the WebSockets were not closed")
+        return json.loads(self.client.host.file(self.output).content_string)
+
+
 def wait_for(condition, timeout: float, message: str, interval: float = 0.5):
     """Polls `condition` until it returns something truthy; fails after `timeout` seconds."""
     deadline = time.monotonic() + timeout

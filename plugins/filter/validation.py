@@ -23,6 +23,9 @@ DIRECTIVE = re.compile(r"^[a-z_][a-z0-9_]*(\s+\S.*)?$")
 CIPHER = re.compile(r"^[A-Za-z0-9_+!@=.-]+$")
 HOST_PATH = re.compile(r"^/[A-Za-z0-9._@+,=/-]*$")
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+MIRROR_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/%-]*)?$")
+# An unattended-upgrades origin pattern: key=value pairs, without what would end apt's quoted string.
+ORIGIN_PATTERN = re.compile(r'^[a-z]+=[^,"\\\n]+(,[a-z]+=[^,"\\\n]+)*$')
 HTTPS_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/%-]*)?$")
 REFERRER_POLICY = re.compile(r"^[a-z-]+(,\s*[a-z-]+)*$")
 QUERY_PARAMETER = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -328,6 +331,18 @@ def _monitoring_errors(v):
     return errors
 
 
+def _security_update_errors(v):
+    errors = []
+    for origin in v.get("reverse_proxy_security_updates_origins") or []:
+        if not isinstance(origin, str) or not ORIGIN_PATTERN.match(origin):
+            errors.append(f"reverse_proxy_security_updates_origins: {origin!r} is not an origin pattern "
+                          "(key=value pairs separated by commas, for example origin=Debian,codename=bookworm-updates)")
+    uri = v.get("reverse_proxy_security_source_uri") or ""
+    if uri and not MIRROR_URL.match(str(uri)):
+        errors.append(f"reverse_proxy_security_source_uri: {uri!r} is not an http or https URL of a mirror")
+    return errors
+
+
 def _high_availability_errors(v):
     vip = v.get("reverse_proxy_ha_vip") or ""
     if not vip:
@@ -356,7 +371,7 @@ def _high_availability_errors(v):
 
 CHECKS = (_site_errors, _upstream_errors, _health_gate_errors, _capacity_errors, _tls_errors, _header_errors,
           _access_rule_errors, _extra_directive_errors, _logging_errors, _login_protection_errors,
-          _monitoring_errors, _high_availability_errors, _certificate_errors)
+          _monitoring_errors, _security_update_errors, _high_availability_errors, _certificate_errors)
 
 
 def _site_list_errors(entries, known):

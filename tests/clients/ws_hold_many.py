@@ -1,6 +1,7 @@
 """Holds many WebSockets through the proxy at once, as many connected ProCall clients do: opens
 --count WebSockets (one thread each), checks one echo on each, writes {"opened": N} to --output,
-and keeps them open until --stop-file exists; then closes them and writes the final summary."""
+and keeps them open until --stop-file exists; then checks one more echo on each (the proxy kept
+them through whatever happened meanwhile), closes them and writes the final summary."""
 import argparse
 import json
 import os
@@ -26,7 +27,7 @@ def main() -> int:
     url = urlsplit(args.url)
     host, port = args.connect_to.rsplit(":", 1)
     tls = ssl.create_default_context(cafile=args.cafile)
-    opened, errors, lock = [], [], threading.Lock()
+    opened, echoed, errors, lock = [], [], [], threading.Lock()
 
     def open_websocket():
         # Like a ProCall client, a new connection when the opening handshake stalls (see ws_echo.py).
@@ -49,6 +50,11 @@ def main() -> int:
                     opened.append(number)
                 while not os.path.exists(args.stop_file):
                     time.sleep(0.2)
+                ws.send(f"still {number}")
+                if ws.recv(timeout=20) != f"still {number}":
+                    raise RuntimeError("wrong echo after the hold")
+                with lock:
+                    echoed.append(number)
         except Exception as exc:  # pylint: disable=broad-exception-caught  # reported in the summary
             with lock:
                 errors.append(f"{type(exc).__name__}: {exc}")
@@ -68,7 +74,7 @@ def main() -> int:
     write({"opened": len(opened), "errors": errors[:5]})
     for thread in threads:
         thread.join(timeout=30)
-    write({"opened": len(opened), "errors": errors[:5], "closed": True})
+    write({"opened": len(opened), "echoed_after_hold": len(echoed), "errors": errors[:5], "closed": True})
     return 0 if len(opened) == args.count else 1
 
 

@@ -2,14 +2,13 @@
 loopback only, never on the public ports; the exporter's active-connections figure rises by one
 per held WebSocket (nginx counts the client connections it accepted, not its own to the UCServer).
 Turning metrics off removes both: test_inclusion.py, whose run leaves them out."""
-import json
 import re
 import shlex
 
 import pytest
 import testinfra
 
-from molecule_support import SERVER_NAME, client_for, wait_for
+from molecule_support import SERVER_NAME, ManyWebSockets, client_for
 
 PROXY = "ha-proxy2"
 EXPORTER = "http://127.0.0.1:9113/metrics"
@@ -45,18 +44,12 @@ def test_status_answers_on_loopback_only(proxy, client_host):
 def test_active_connections_rise_by_one_per_held_websocket(proxy, client_host):
     client = client_for(client_host, proxy)
     before = active_connections(proxy)
-    stop, output = "/tmp/metrics-hold.stop", "/tmp/metrics-hold.json"
-    client_host.run(f"rm -f {stop} {output}")
-    command = shlex.join(["python3", "/opt/ucproxy/ws_hold_many.py", f"wss://{SERVER_NAME}/ws/client/echo",
-                          "--connect-to", f"{PROXY}:443", "--cafile", client.cafile, "--count", str(HELD),
-                          "--stop-file", stop, "--output", output])
-    client_host.run(f"nohup {command} >/dev/null 2>&1 &")
+    many = ManyWebSockets(client, HELD, "metrics")
     try:
-        wait_for(lambda: client_host.file(output).exists, 150, "the WebSockets were not opened")
-        held = json.loads(client_host.file(output).content_string)
+        held = many.opened()
         assert held["opened"] == HELD, held
         during = active_connections(proxy)
     finally:
-        client_host.run(f"touch {stop}")
+        many.stop()
     print(f"\nnginx_connections_active: {before} before, {during} with {HELD} held WebSockets")
     assert 0.95 * HELD <= during - before <= 1.1 * HELD

@@ -36,6 +36,7 @@ INVENTORY = f"""ucproxy:
     reverse_proxy_certificate_file: {EPHEMERAL}/pki/proxy.crt
     reverse_proxy_certificate_chain_file: {EPHEMERAL}/pki/intermediate.crt
     reverse_proxy_certificate_key_file: {EPHEMERAL}/pki/proxy.key
+    reverse_proxy_security_updates: false
 """
 OWN_PLAY = """- name: Our proxies
   hosts: ucproxy
@@ -61,6 +62,8 @@ def run(command, cwd):
 
 
 def test_built_collection_runs_from_an_infrastructure_repository(tmp_path, client_host):
+    proxy = testinfra.get_host(f"podman://{PROXY}")
+    assert proxy.file("/usr/sbin/policy-rc.d").exists  # the scenario's converge: security updates on
     run([f"{BIN}/ansible-galaxy", "collection", "build", "--output-path", str(tmp_path / "dist"), REPO], tmp_path)
     tarball = next((tmp_path / "dist").glob("ucproxy-nginx-*.tar.gz"))
     infra = tmp_path / "infra"
@@ -74,7 +77,6 @@ def test_built_collection_runs_from_an_infrastructure_repository(tmp_path, clien
     listed = run([f"{BIN}/ansible-galaxy", "collection", "list", "ucproxy.nginx"], infra)
     assert str(infra / "collections" / "ansible_collections") in listed, listed
 
-    proxy = testinfra.get_host(f"podman://{PROXY}")
     run([f"{BIN}/ansible-playbook", "proxy.yml"], infra)
     response = client_for(client_host, proxy).request(f"https://{SERVER_NAME}/ws/client/echo")
     assert response.status == 200 and response.headers["x-infra-repo"] == "own-play"
@@ -101,3 +103,14 @@ def test_metrics_turned_off_remove_the_exporter_and_the_status_listener():
     assert not proxy.package("prometheus-nginx-exporter").is_installed
     assert not proxy.socket("tcp://127.0.0.1:8081").is_listening
     assert not proxy.socket("tcp://127.0.0.1:9113").is_listening
+
+
+def test_security_updates_turned_off_remove_the_roles_apt_configuration():
+    # The scenario's converge left the role's unattended-upgrades configuration on ha-proxy2 (the
+    # default); the scratch repository's inventory turns it off.
+    proxy = testinfra.get_host(f"podman://{PROXY}")
+    for path in ("/etc/apt/apt.conf.d/52ucproxy-unattended-upgrades", "/etc/apt/apt.conf.d/52ucproxy-nginx-upgrade",
+                 "/usr/sbin/policy-rc.d"):
+        assert not proxy.file(path).exists, path
+    settings = proxy.check_output("apt-config dump")
+    assert "nginx-binary-upgrade" not in settings and "MinimalSteps" not in settings

@@ -1,0 +1,107 @@
+"""Security updates on a live proxy. The proxy runs the main suite's nginx and libssl3, and its apt
+sources lack the security suite (prepare.yml): runs warn about that, the role adds the suite when
+asked and then names the pending updates; unattended-upgrades (started here, as its timer would)
+installs them, and nginx runs the new code without dropping a client. Runs after the other tests
+of the scenario: the upgrade cannot be undone."""
+import re
+import subprocess
+
+import pytest
+
+from molecule_support import PROXIES, ManyWebSockets, Poller, converge, wait_for
+
+testinfra_hosts = PROXIES
+SECURITY_SOURCE = {"reverse_proxy_security_source": True}
+UPDATED = ("nginx", "libssl3")
+
+
+def output(result) -> str:
+    """A run's output as one line: warnings are wrapped at the terminal width, also after hyphens."""
+    return re.sub(r"-\s+", "-", " ".join((result.stdout + result.stderr).split()))
+
+
+def versions(host) -> dict:
+    """Installed and candidate version of each package of UPDATED, from apt-cache policy."""
+    found = {}
+    for package in UPDATED:
+        policy = host.check_output(f"apt-cache policy {package}")
+        found[package] = tuple(line.split(":", 1)[1].strip() for line in policy.splitlines()[1:3])
+    return found
+
+
+def maps(host, pid: str) -> str:
+    # The workers run as www-data; root in a container may read their maps only with all capabilities.
+    return subprocess.check_output(["podman", "exec", "--privileged", host.backend.name, "cat", f"/proc/{pid}/maps"],
+                                   text=True, timeout=30)
+
+
+def running_code(host) -> dict:
+    """For the master in /run/nginx.pid and each of its workers: the nginx binary and libssl it runs,
+    marked "(deleted)" where an update replaced the file since the process started."""
+    master = host.file("/run/nginx.pid").content_string.strip()
+    processes = [master] + host.check_output(f"pgrep -P {master}").split()
+    code = {}
+    for pid in processes:
+        mapped = {line.split(None, 5)[5] for line in maps(host, pid).splitlines()
+                  if len(line.split(None, 5)) == 6 and "x" in line.split()[1]}
+        code[pid] = sorted(path for path in mapped if "/nginx" in path or "libssl.so" in path)
+    return code
+
+
+@pytest.fixture(scope="module")
+def security_source_added(host):
+    before = output(converge())
+    assert "apt's sources lack the security suite bookworm-security" in before, before[-3000:]
+    added = output(converge(SECURITY_SOURCE))
+    assert "lack the security suite" not in added, added[-3000:]
+    return added
+
+
+def test_runs_warn_without_the_security_suite_and_name_the_pending_updates_once_it_is_added(
+        host, security_source_added):
+    for package, (installed, candidate) in versions(host).items():
+        assert installed != candidate and "deb12u" in installed, (package, installed, candidate)
+    assert "Security updates are pending for libssl3, nginx, nginx-common, openssl:" in security_source_added
+
+
+def test_unattended_upgrades_installs_them_and_nginx_runs_the_new_code_without_dropping_clients(
+        host, client, security_source_added):
+    started = host.check_output("date +%s")
+    before = running_code(host)
+    assert all(paths and not any("(deleted)" in path for path in paths) for paths in before.values()), before
+    many = ManyWebSockets(client, 200, "updates")
+    assert many.opened()["opened"] == 200
+    poller = Poller(client, "updates")
+    try:
+        host.run_expect([0], "systemctl start apt-daily-upgrade.service")  # what the timer starts
+    finally:
+        polls = poller.stop()
+        held = many.stop()
+    assert polls["polls"] > 0 and polls["failed"] == 0, polls
+    assert held["echoed_after_hold"] == 200, held
+
+    for package, (installed, candidate) in versions(host).items():
+        assert installed == candidate, (package, installed, candidate)
+    after = running_code(host)
+    assert not set(after) & set(before), "the same processes still run"
+    for pid, paths in after.items():
+        assert "/usr/sbin/nginx" in paths and any("libssl.so" in path for path in paths), (pid, paths)
+        assert not any("(deleted)" in path for path in paths), (pid, paths)
+    journal = host.check_output(f"journalctl -u nginx --since @{started} --no-pager -o cat")
+    assert "Stopped" not in journal, "nginx was restarted, which drops every client"
+
+    rerun = output(converge(SECURITY_SOURCE))
+    assert "changed=0" in rerun and "Security updates are pending" not in rerun, rerun[-3000:]
+    assert "still uses replaced files" not in rerun
+
+
+def test_a_library_replaced_by_hand_is_taken_up_by_apts_hook_without_dropping_a_websocket(host, client):
+    # The old master of the upgrade above exits once its clients are gone.
+    wait_for(lambda: not host.file("/run/nginx.pid.oldbin").exists, 60, "the old master did not exit")
+    master = host.file("/run/nginx.pid").content_string.strip()
+    held = client.hold_websocket(10, "library-reinstalled")
+    host.run_expect([0], "DEBIAN_FRONTEND=noninteractive apt-get install --reinstall -y libssl3")
+    assert host.file("/run/nginx.pid").content_string.strip() != master
+    assert not any("(deleted)" in path for paths in running_code(host).values() for path in paths)
+    summary = held.result()
+    assert "error" not in summary and summary["echoed"] == summary["sent"] > 20, summary
