@@ -37,6 +37,7 @@ INVENTORY = f"""ucproxy:
     reverse_proxy_certificate_chain_file: {EPHEMERAL}/pki/intermediate.crt
     reverse_proxy_certificate_key_file: {EPHEMERAL}/pki/proxy.key
     reverse_proxy_security_updates: false
+    reverse_proxy_ban: false
 """
 OWN_PLAY = """- name: Our proxies
   hosts: ucproxy
@@ -62,8 +63,10 @@ def run(command, cwd):
 
 
 def test_built_collection_runs_from_an_infrastructure_repository(tmp_path, client_host):
+    # What the scenario's converge left on, with the role's defaults, and the runs below turn off.
     proxy = testinfra.get_host(f"podman://{PROXY}")
-    assert proxy.file("/usr/sbin/policy-rc.d").exists  # the scenario's converge: security updates on
+    assert proxy.file("/usr/sbin/policy-rc.d").exists
+    assert "ucproxy-nginx-login" in proxy.check_output("nft list ruleset")
     run([f"{BIN}/ansible-galaxy", "collection", "build", "--output-path", str(tmp_path / "dist"), REPO], tmp_path)
     tarball = next((tmp_path / "dist").glob("ucproxy-nginx-*.tar.gz"))
     infra = tmp_path / "infra"
@@ -109,8 +112,14 @@ def test_security_updates_turned_off_remove_the_roles_apt_configuration():
     # The scenario's converge left the role's unattended-upgrades configuration on ha-proxy2 (the
     # default); the scratch repository's inventory turns it off.
     proxy = testinfra.get_host(f"podman://{PROXY}")
-    for path in ("/etc/apt/apt.conf.d/52ucproxy-unattended-upgrades", "/etc/apt/apt.conf.d/52ucproxy-nginx-upgrade",
-                 "/usr/sbin/policy-rc.d"):
+    for path in ("/etc/apt/apt.conf.d/52ucproxy-nginx", "/usr/sbin/policy-rc.d"):
         assert not proxy.file(path).exists, path
     settings = proxy.check_output("apt-config dump")
     assert "nginx-binary-upgrade" not in settings and "MinimalSteps" not in settings
+
+
+def test_bans_turned_off_remove_the_jail_and_its_rules():
+    proxy = testinfra.get_host(f"podman://{PROXY}")
+    assert not proxy.file("/etc/fail2ban/jail.d/ucproxy-nginx.conf").exists
+    assert "ucproxy-nginx-login" not in proxy.run("fail2ban-client status").stdout
+    assert "ucproxy-nginx-login" not in proxy.check_output("nft list ruleset")  # the jail's set and rules

@@ -1,6 +1,6 @@
-"""The update_status module's reading of apt's simulated upgrade: which pending updates of nginx
-and OpenSSL come from a security suite."""
-from ansible_collections.ucproxy.nginx.plugins.modules.update_status import pending_security_updates
+"""The update_status module's reading of apt: which pending updates of nginx and OpenSSL come from
+a security suite, and which source files name the security suite."""
+from ansible_collections.ucproxy.nginx.plugins.modules.update_status import files_naming, pending_security_updates
 
 PACKAGES = "^(nginx|libnginx|libssl|openssl)"
 
@@ -29,3 +29,17 @@ def test_updates_from_other_suites_and_other_packages_are_not_security_updates_o
 
 def test_nothing_to_upgrade_is_nothing_pending():
     assert pending_security_updates("Reading package lists...\n0 upgraded, 0 newly installed.\n", PACKAGES) == []
+
+
+INDEX_TARGETS = """bookworm /etc/apt/sources.list:1
+bookworm /etc/apt/sources.list:1
+bookworm-security /etc/apt/sources.list.d/debian.sources:7
+bookworm-security /etc/apt/sources.list.d/ucproxy-nginx-security.list:2
+bookworm-updates /etc/apt/sources.list.d/debian.sources:1
+"""
+
+
+def test_the_files_naming_the_security_suite_are_found_in_one_line_and_deb822_sources():
+    assert files_naming("bookworm-security", INDEX_TARGETS) == {
+        "/etc/apt/sources.list.d/debian.sources", "/etc/apt/sources.list.d/ucproxy-nginx-security.list"}
+    assert files_naming("trixie-security", INDEX_TARGETS) == set()
