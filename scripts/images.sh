@@ -13,15 +13,16 @@ mirror() {
   echo "${uri:-http://deb.debian.org/debian}"
 }
 
-# The distribution's security suite, from the host's sources if they name one.
+# Debian's security suite, from the host's sources if they name one.
 security_mirror() {
   local uri
-  uri=$(awk '/^URIs:/ && /security/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-  [[ -z "$uri" ]] && uri=$(awk '/^deb / && /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+  uri=$(awk '/^URIs:/ && /debian-security/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  [[ -z "$uri" ]] && uri=$(awk '/^deb / && /debian-security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
   echo "${uri:-http://deb.debian.org/debian-security}"
 }
 
-# What goes into a base image; an image built from other contents is rebuilt (label ucproxy.base).
+# What goes into a base image; an image built from other contents, or in an earlier week (so that
+# it has the security updates of this week), is rebuilt (label ucproxy.base).
 # openssh-server lets the tests reach the proxies over SSH with pipelining, as admins do; it is
 # twice as fast per Ansible task as `podman exec`.
 # unattended-upgrades comes with Debian's cloud images too.
@@ -29,7 +30,7 @@ base_packages=systemd,systemd-sysv,python3,ca-certificates,iproute2,procps,opens
 
 build_base() {  # build_base SUITE IMAGE
   local suite=$1 image=$2 root digest
-  digest=$(echo "$suite $base_packages $(mirror) $(security_mirror) upgraded" | sha256sum | cut -d' ' -f1)
+  digest=$(echo "$suite $base_packages $(mirror) $(security_mirror) $(date +%G-%V)" | sha256sum | cut -d' ' -f1)
   if [[ $(podman image inspect --format '{{ index .Labels "ucproxy.base" }}' "$image" 2>/dev/null) == "$digest" ]]; then
     echo "image $image: present"
     return
@@ -45,9 +46,11 @@ build_base() {  # build_base SUITE IMAGE
   printf 'deb %s %s main\ndeb %s %s-security main\n' "$(mirror)" "$suite" "$(security_mirror)" "$suite" \
     >"$root/etc/apt/sources.list"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
+  printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"  # no service starts in the chroot
+  chmod +x "$root/usr/sbin/policy-rc.d"
   chroot "$root" sh -c 'apt-get -qq update && DEBIAN_FRONTEND=noninteractive apt-get -qq -y upgrade && apt-get clean' \
     >"$root.log" 2>&1 || { tail -20 "$root.log"; exit 1; }
-  rm -f "$root.log" "$root/etc/resolv.conf"
+  rm -f "$root.log" "$root/etc/resolv.conf" "$root/usr/sbin/policy-rc.d"
   tar -C "$root" -c . | podman import --quiet --change 'CMD ["/lib/systemd/systemd"]' \
     --change "LABEL ucproxy.base=$digest" - "$image" >/dev/null
   echo "image $image: built"

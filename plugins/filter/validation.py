@@ -334,11 +334,11 @@ def _monitoring_errors(v):
 def _security_update_errors(v):
     errors = []
     for origin in v.get("reverse_proxy_security_updates_origins") or []:
-        if not isinstance(origin, str) or not ORIGIN_PATTERN.match(origin):
+        if not isinstance(origin, str) or not ORIGIN_PATTERN.fullmatch(origin):
             errors.append(f"reverse_proxy_security_updates_origins: {origin!r} is not an origin pattern "
                           "(key=value pairs separated by commas, for example origin=Debian,codename=bookworm-updates)")
     uri = v.get("reverse_proxy_security_source_uri") or ""
-    if uri and not MIRROR_URL.match(str(uri)):
+    if uri and not MIRROR_URL.fullmatch(str(uri)):
         errors.append(f"reverse_proxy_security_source_uri: {uri!r} is not an http or https URL of a mirror")
     return errors
 

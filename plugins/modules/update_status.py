@@ -65,13 +65,17 @@ security_suite_elsewhere:
   returned: always
   type: bool
 own_source_present:
-  description: Whether O(own_source) is among apt's sources.
+  description: Whether O(own_source) is among apt's sources (whatever suite it names).
   returned: always
   type: bool
 policy_rc_d:
   description: C(absent), C(ours) (written by the role) or C(other).
   returned: always
   type: str
+needrestart:
+  description: Whether needrestart is installed (its C(/etc/needrestart/conf.d) exists).
+  returned: always
+  type: bool
 pending:
   description: Packages matching O(packages) with a security update apt would install.
   returned: always
@@ -109,13 +113,15 @@ def pending_security_updates(simulation: str, packages: str) -> list:
     return sorted(found)
 
 
-def files_naming(suite: str, index_targets: str) -> set:
-    """The source files that name `suite`, from lines "<suite> <file>:<line>" of apt-get indextargets."""
-    found = set()
+def source_files(index_targets: str) -> dict:
+    """Each source file with the suites it names (as written, and their codenames once apt knows
+    them: "oldstable-security" is "bookworm-security"), from lines "<release> <codename> <file>:<line>"
+    of apt-get indextargets --release-info."""
+    found = {}
     for line in index_targets.splitlines():
         fields = line.split()
-        if len(fields) == 2 and fields[0] == suite:
-            found.add(fields[1].rsplit(":", 1)[0])
+        if len(fields) == 3:
+            found.setdefault(fields[2].rsplit(":", 1)[0], set()).update(fields[:2])
     return found
 
 
@@ -141,17 +147,18 @@ def main():
     )
     params = module.params
     suite = params["release"] + "-security"
-    targets = module.run_command(["apt-get", "indextargets", "--format", "$(RELEASE) $(SOURCESENTRY)"],
-                                 check_rc=True)[1]
-    files = files_naming(suite, targets)
-    elsewhere = bool(files - {params["own_source"]})
+    targets = module.run_command(["apt-get", "indextargets", "--release-info", "--format",
+                                  "$(RELEASE) $(CODENAME) $(SOURCESENTRY)"], check_rc=True)[1]
+    files = source_files(targets)
+    elsewhere = any(suite in suites for path, suites in files.items() if path != params["own_source"])
     if not elsewhere and not params["add_source"]:
         module.warn("apt's sources lack the security suite %s: security updates of nginx and OpenSSL never "
                     "arrive. Add it, or set reverse_proxy_security_source: true." % suite)
 
-    simulation = module.run_command(["apt-get", "--simulate", "-o", "Debug::NoLocking=true", "dist-upgrade"],
-                                    check_rc=True)[1]
-    pending = pending_security_updates(simulation, params["packages"])
+    rc, simulation, err = module.run_command(["apt-get", "--simulate", "-o", "Debug::NoLocking=true", "dist-upgrade"])
+    if rc != 0:  # held or broken packages: a report, not a reason to stop the deployment
+        module.warn("apt-get --simulate dist-upgrade failed, pending updates are unknown: %s" % err.strip()[-300:])
+    pending = pending_security_updates(simulation, params["packages"]) if rc == 0 else []
     if pending:
         module.warn("Security updates are pending for %s: unattended-upgrades installs them with its next daily "
                     "run, or run apt-get upgrade now." % ", ".join(pending))
@@ -168,7 +175,8 @@ def main():
         module.warn("%s is not the role's and stays: it decides whether a package upgrade restarts nginx, which "
                     "drops every client." % POLICY_RC_D)
     module.exit_json(changed=False, security_suite_elsewhere=elsewhere, own_source_present=params["own_source"] in files,
-                     policy_rc_d=policy, pending=pending, replaced=replaced)
+                     policy_rc_d=policy, needrestart=os.path.isdir("/etc/needrestart/conf.d"), pending=pending,
+                     replaced=replaced)
 
 
 if __name__ == "__main__":

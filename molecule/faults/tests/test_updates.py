@@ -61,7 +61,8 @@ def test_runs_warn_without_the_security_suite_and_name_the_pending_updates_once_
         host, security_source_added):
     for package, (installed, candidate) in versions(host).items():
         assert installed != candidate and "deb12u" in installed, (package, installed, candidate)
-    assert "Security updates are pending for libssl3, nginx, nginx-common, openssl:" in security_source_added
+    pending = re.search(r"Security updates are pending for ([^:]+):", security_source_added)
+    assert pending and {"nginx", "libssl3"} <= set(pending.group(1).split(", ")), security_source_added[-3000:]
 
 
 def test_unattended_upgrades_installs_them_and_nginx_runs_the_new_code_without_dropping_clients(

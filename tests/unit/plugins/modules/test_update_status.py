@@ -1,6 +1,6 @@
 """The update_status module's reading of apt: which pending updates of nginx and OpenSSL come from
 a security suite, and which source files name the security suite."""
-from ansible_collections.ucproxy.nginx.plugins.modules.update_status import files_naming, pending_security_updates
+from ansible_collections.ucproxy.nginx.plugins.modules.update_status import pending_security_updates, source_files
 
 PACKAGES = "^(nginx|libnginx|libssl|openssl)"
 
@@ -31,15 +31,16 @@ def test_nothing_to_upgrade_is_nothing_pending():
     assert pending_security_updates("Reading package lists...\n0 upgraded, 0 newly installed.\n", PACKAGES) == []
 
 
-INDEX_TARGETS = """bookworm /etc/apt/sources.list:1
-bookworm /etc/apt/sources.list:1
-bookworm-security /etc/apt/sources.list.d/debian.sources:7
-bookworm-security /etc/apt/sources.list.d/ucproxy-nginx-security.list:2
-bookworm-updates /etc/apt/sources.list.d/debian.sources:1
+INDEX_TARGETS = """bookworm bookworm /etc/apt/sources.list:1
+oldstable-security bookworm-security /etc/apt/sources.list.d/debian.sources:7
+bookworm-security $(CODENAME) /etc/apt/sources.list.d/ucproxy-nginx-security.list:2
+bookworm-updates bookworm-updates /etc/apt/sources.list.d/debian.sources:1
 """
 
 
-def test_the_files_naming_the_security_suite_are_found_in_one_line_and_deb822_sources():
-    assert files_naming("bookworm-security", INDEX_TARGETS) == {
-        "/etc/apt/sources.list.d/debian.sources", "/etc/apt/sources.list.d/ucproxy-nginx-security.list"}
-    assert files_naming("trixie-security", INDEX_TARGETS) == set()
+def test_each_source_file_names_its_suites_as_written_and_by_codename():
+    assert source_files(INDEX_TARGETS) == {
+        "/etc/apt/sources.list": {"bookworm"},
+        "/etc/apt/sources.list.d/debian.sources": {"oldstable-security", "bookworm-security", "bookworm-updates"},
+        # lists not yet downloaded: apt does not know the codename
+        "/etc/apt/sources.list.d/ucproxy-nginx-security.list": {"bookworm-security", "$(CODENAME)"}}
