@@ -66,6 +66,8 @@ def test_built_collection_runs_from_an_infrastructure_repository(tmp_path, clien
     # What the scenario's converge left on, with the role's defaults, and the runs below turn off.
     proxy = testinfra.get_host(f"podman://{PROXY}")
     assert proxy.file("/usr/sbin/policy-rc.d").exists
+    # fail2ban puts a jail's set and rules into nftables with its first ban.
+    proxy.run_expect([0], "fail2ban-client set ucproxy-nginx-login banip 198.51.100.7")
     assert "ucproxy-nginx-login" in proxy.check_output("nft list ruleset")
     run([f"{BIN}/ansible-galaxy", "collection", "build", "--output-path", str(tmp_path / "dist"), REPO], tmp_path)
     tarball = next((tmp_path / "dist").glob("ucproxy-nginx-*.tar.gz"))
