@@ -57,9 +57,10 @@ def test_the_previous_release_changes_nothing_on_a_proxy_this_release_deployed(t
     result = run_playbook(CONVERGE, args=("--limit", PROXY, "--diff"), env={"ANSIBLE_COLLECTIONS_PATH": str(tmp_path)})
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
-    # The old role ran, not this checkout's (which goes through tasks/for_each_site.yml).
+    # The old role ran, not this checkout's: the task files it included are the extracted release's.
     assert "TASK [ucproxy.nginx.reverse_proxy : Nginx main configuration carries the TLS profile]" in result.stdout
-    assert "for_each_site" not in result.stdout and "Each site (" not in result.stdout
+    included = re.findall(r"^included: (\S+) for ", result.stdout, re.M)
+    assert included and all(path.startswith(str(collection)) for path in included), included
     tasks = re.findall(r"^TASK \[ucproxy\.nginx\.reverse_proxy : (.+?)\] \**$(.*?)(?=^TASK |^PLAY )",
                        result.stdout, re.M | re.S)
     changed = [task for task, body in tasks if re.search(rf"^changed: \[{PROXY}\]", body, re.M)]
