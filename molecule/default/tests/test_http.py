@@ -92,7 +92,7 @@ def test_browsers_get_http2(client):
     assert client.request(f"https://{SERVER_NAME}/", "--http1.1").http_version == "1.1"
 
 
-@pytest.mark.parametrize("path", ["/ws/direct/login", "/WS/Direct/login", "/ws/direct/"])
+@pytest.mark.parametrize("path", ["/ws/admin/login", "/WS/Admin/login", "/ws/admin/"])
 def test_access_rule_keeps_a_path_from_other_networks(client, path):
     response = client.request(f"https://{SERVER_NAME}{path}")
     assert response.status == 403

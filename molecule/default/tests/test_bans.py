@@ -7,7 +7,7 @@ import testinfra
 
 from molecule_support import SERVER_NAME, client_for, container_address, wait_for
 
-BALANCER = "http://login-balancer:8080/ws/client/createsession"
+BALANCER = "http://balancer:8080/ws/client/createsession"
 
 
 def container(name):
@@ -29,20 +29,20 @@ def status_via_balancer(host, password) -> str:
 
 @pytest.fixture(scope="module")
 def guesser():
-    return container("login-guesser")
+    return container("guesser")
 
 
 def test_logins_never_count_guessing_bans_the_guesser_alone_until_the_ban_ends(guesser):
-    proxy = container("login-deb12")
-    guessing, user = client_for(guesser, proxy), client_for(container("login-client"), proxy)
+    proxy = container("ucproxy-deb12")
+    guessing, user = client_for(guesser, proxy), client_for(container("client"), proxy)
     # 50 multi-round logins in a row (each answered 401 twice on the way) are no failures.
     logins = guessing.login("--logins", "50")
     assert [summary["final"]["status"] for summary in logins] == [200] * 50
-    assert container_address("login-guesser") not in banned(proxy)
+    assert container_address("guesser") not in banned(proxy)
 
     guess(guessing)
-    wait_for(lambda: container_address("login-guesser") in banned(proxy), 30, "the guesser was not banned")
-    assert container_address("login-guesser") in proxy.run("nft list ruleset").stdout
+    wait_for(lambda: container_address("guesser") in banned(proxy), 30, "the guesser was not banned")
+    assert container_address("guesser") in proxy.run("nft list ruleset").stdout
     refused = guessing.curl(f"https://{SERVER_NAME}/")
     assert refused.rc == 7, refused.stderr  # connection refused on 443 ...
     assert guessing.curl(f"http://{SERVER_NAME}/").rc == 7  # ... and on 80
@@ -52,30 +52,30 @@ def test_logins_never_count_guessing_bans_the_guesser_alone_until_the_ban_ends(g
 
 
 def test_a_trusted_network_is_never_banned():
-    proxy = container("login-deb12")
-    user = client_for(container("login-client"), proxy)
+    proxy = container("ucproxy-deb12")
+    user = client_for(container("client"), proxy)
     guess(user, times=6)
-    wait_for(lambda: f"Ignore {container_address('login-client')}" in proxy.file("/var/log/fail2ban.log").content_string,
+    wait_for(lambda: f"Ignore {container_address('client')}" in proxy.file("/var/log/fail2ban.log").content_string,
              30, "fail2ban did not see the trusted address's failures")
-    assert container_address("login-client") not in banned(proxy)
+    assert container_address("client") not in banned(proxy)
     assert user.login()[-1]["final"]["status"] == 200
 
 
 def test_behind_a_load_balancer_the_real_client_is_banned_by_nginx_and_logged(guesser):
-    proxy, user = container("login-deb13"), container("login-client")
+    proxy, user = container("ucproxy-deb13"), container("client")
     for _attempt in range(5):
         assert status_via_balancer(guesser, "guessed") == "401"
     wait_for(lambda: status_via_balancer(guesser, "guessed") == "403", 30, "the guesser was not banned by nginx")
     # The balancer's address is not banned: everyone else still gets through it.
     assert status_via_balancer(user, "S3cret-Passw0rd") == "200"
     failures = proxy.file("/var/log/nginx/ucproxy-login-failures.log").content_string
-    assert container_address("login-guesser") in failures and container_address("login-balancer") not in failures
-    assert f"{container_address('login-client')} - - [" in proxy.file("/var/log/nginx/access.log").content_string
+    assert container_address("guesser") in failures and container_address("balancer") not in failures
+    assert f"{container_address('client')} - - [" in proxy.file("/var/log/nginx/access.log").content_string
     wait_for(lambda: status_via_balancer(guesser, "guessed") == "401", 60, "the nginx ban did not end")
 
 
 def test_logins_beyond_the_rate_limit_get_429(guesser):
-    proxy = container("login-deb12")
+    proxy = container("ucproxy-deb12")
     client = client_for(guesser, proxy)
     url = f"https://{SERVER_NAME}/ws/client/createsession"
     # 400 requests on one keep-alive connection, far faster than 600 a minute plus a burst of 200.

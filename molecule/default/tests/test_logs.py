@@ -63,7 +63,7 @@ def test_no_secret_in_any_log_with_the_ucserver_up_or_down(host, client, standin
 
 
 def test_json_access_log_for_a_siem_is_masked_the_same_way(client_host, converged):
-    converge({"reverse_proxy_access_log_format": "json"})  # one run for both proxies
+    converge({"reverse_proxy_access_log_format": "json"})  # one run for every proxy
     for proxy in PROXIES:
         check_json_access_log(testinfra.get_host(proxy), client_host)
 
