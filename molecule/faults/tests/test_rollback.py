@@ -35,14 +35,15 @@ def test_failed_health_gate_is_rolled_back_and_the_previous_variables_then_chang
 @pytest.fixture
 def dhparam_socket(host):
     """A unix socket where the DH parameters go: copying the DH file onto it fails (it cannot be
-    read), as a real step on the host can fail after the certificate step has written its files."""
-    host.run_expect([0], f"rm -f {DHPARAM} && python3 -c \"import socket; "
+    read), as a real step on the host can fail after the certificate step has written its files.
+    Afterwards the DH parameters are put back as they were."""
+    host.run_expect([0], f"mv {DHPARAM} {DHPARAM}.ucproxy-test && python3 -c \"import socket; "
                          f"socket.socket(socket.AF_UNIX).bind('{DHPARAM}')\"")
     yield
-    host.run_expect([0], f"rm -f {DHPARAM}")
+    host.run_expect([0], f"rm -f {DHPARAM} && mv {DHPARAM}.ucproxy-test {DHPARAM}")
 
 
-def test_a_step_failing_after_new_keys_were_written_leaves_no_backup_and_the_old_certificate(host, client, converged,
+def test_a_step_failing_after_new_keys_were_written_leaves_no_backup_and_the_old_certificate(host, client,
                                                                                              dhparam_socket):
     certificate = served_certificate(client)
     before = host_state(host)

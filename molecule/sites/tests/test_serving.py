@@ -34,6 +34,8 @@ def test_each_name_is_served_its_own_sites_certificate(by_name):
         # Verified against the client's trust (test CA and the self-signed certificates).
         certificate = served_certificate(client, name, cafile=client.cafile)
         assert f"DNS:{name}" in certificate["names"].split(", "), (name, certificate["names"])
+        if "certificate_key_type" in site:  # beta's self-signed ECDSA certificate
+            assert certificate["key_type"] == site["certificate_key_type"], name
         fingerprints.setdefault(site["name"], set()).add(certificate["fingerprint"])
     assert all(len(served) == 1 for served in fingerprints.values()), fingerprints
     assert len(set.union(*fingerprints.values())) == len(fingerprints), "two sites share a certificate"
