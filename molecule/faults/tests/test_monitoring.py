@@ -1,16 +1,14 @@
 """The monitoring check the role installs (/usr/local/lib/ucproxy-nginx/check_ucproxy) on a real
 proxy: OK when healthy, WARNING and then CRITICAL as the served certificate nears expiry, CRITICAL
-with nginx stopped, a WARNING of its own when only the UCServer does not answer. And a run against
-a certificate 10 days from expiry warns, naming the file and the date, and still succeeds."""
-import datetime
+with nginx stopped, a WARNING of its own when only the UCServer does not answer. (A run's warning
+about a certificate near expiry: test_files_mode.py.)"""
 import re
 
 import pytest
 import testinfra
-from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-from molecule_support import PROXIES, converge, copy_to, private_key_pem, self_signed_certificate, wait_for
+from molecule_support import PROXIES, copy_to, self_signed_certificate, wait_for
 
 testinfra_hosts = PROXIES
 CHECK = "/usr/local/lib/ucproxy-nginx/check_ucproxy"
@@ -82,14 +80,3 @@ def test_a_ucserver_that_does_not_answer_is_a_warning_of_its_own(host):
     assert (code, text) == (1, "UCPROXY WARNING - proxy answers, but the UCServer behind it does not "
                                "(https://uc.example.test/: 502)")
 
-
-def test_a_run_warns_about_a_certificate_10_days_from_expiry(tmp_path, converged):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    (tmp_path / "uc.crt").write_bytes(self_signed_certificate(key, NAMES, 10))
-    (tmp_path / "uc.key").write_bytes(private_key_pem(key))
-    result = converge({"reverse_proxy_certificate_mode": "files",
-                       "reverse_proxy_certificate_file": str(tmp_path / "uc.crt"),
-                       "reverse_proxy_certificate_key_file": str(tmp_path / "uc.key")})
-    expiry = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=10)).strftime("%Y-%m-%d")
-    output = " ".join((result.stdout + result.stderr).split())  # warnings are wrapped at the terminal width
-    assert f"The certificate {CERTIFICATE} expires on {expiry}" in output, output[-3000:]
