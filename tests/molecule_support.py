@@ -33,20 +33,36 @@ EPHEMERAL = os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "")
 def run_playbook(playbook: str, extra_vars: dict | None = None, env: dict | None = None, args: tuple = (),
                  timeout: int = 600) -> subprocess.CompletedProcess:
     """ansible-playbook against the scenario's inventory, as molecule runs it; the result."""
-    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", INVENTORY, *args, playbook]
+    command = [_ansible_program("ansible-playbook"), "-i", INVENTORY, *args, playbook]
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as variables:
         json.dump(extra_vars or {}, variables)
     command += ["-e", f"@{variables.name}"]
+    try:
+        # A session of its own, so a test can kill the whole run (workers included).
+        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=_ansible_environment(env),
+                              start_new_session=True, check=False)
+    finally:
+        os.unlink(variables.name)
+
+
+def run_module(host_name: str, module: str, module_args: str) -> subprocess.CompletedProcess:
+    """One module on one host of the scenario's inventory, ad hoc (`ansible -m`); the result."""
+    command = [_ansible_program("ansible"), "-i", INVENTORY, host_name, "-m", module, "-a", module_args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, env=_ansible_environment(None),
+                          check=False)
+
+
+def _ansible_program(name: str) -> str:
+    return os.path.join(os.path.dirname(sys.executable), name)
+
+
+def _ansible_environment(env: dict | None) -> dict:
+    """Ansible's settings as molecule runs it (the scenario's ansible.cfg, the checkout's collection)."""
     environment = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, "collections"),
                        ANSIBLE_CONFIG=os.path.join(EPHEMERAL, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
                        ANSIBLE_FORCE_COLOR="0")
     environment.update(env or {})
-    try:
-        # A session of its own, so a test can kill the whole run (workers included).
-        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=environment,
-                              start_new_session=True, check=False)
-    finally:
-        os.unlink(variables.name)
+    return environment
 
 
 # The scenario's converge playbook (molecule sets MOLECULE_SCENARIO_DIRECTORY for the verifier).
@@ -277,10 +293,11 @@ def served_certificate(client: Client, servername: str = SERVER_NAME, sigalgs: s
                        cafile: str | None = None) -> dict:
     """The certificate the proxy serves for `servername`, fetched with openssl s_client from the
     client container, offering only `sigalgs` if given, verified against `cafile` if given (else
-    taken as served). Its PEM (to trust it), SHA-256 fingerprint, serial, issuer and DNS names
-    ("DNS:a, DNS:b"); equal dicts mean the same certificate."""
+    taken as served). Its PEM (to trust it), SHA-256 fingerprint, serial, issuer, DNS names
+    ("DNS:a, DNS:b") and key type ("rsa" or "ecdsa"); equal dicts mean the same certificate."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
 
     s_client = ["openssl", "s_client", "-connect", f"{client.proxy}:443", "-servername", servername]
     if sigalgs:
@@ -299,7 +316,8 @@ def served_certificate(client: Client, servername: str = SERVER_NAME, sigalgs: s
             "fingerprint": certificate.fingerprint(hashes.SHA256()).hex(":").upper(),
             "serial": f"{certificate.serial_number:X}",
             "issuer": certificate.issuer.rfc4514_string(),
-            "names": ", ".join(f"DNS:{name}" for name in dns_names)}
+            "names": ", ".join(f"DNS:{name}" for name in dns_names),
+            "key_type": "ecdsa" if isinstance(certificate.public_key(), ec.EllipticCurvePublicKey) else "rsa"}
 
 
 def client_for(client_host, proxy_host) -> Client:

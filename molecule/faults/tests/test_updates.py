@@ -1,6 +1,6 @@
 """Security updates on a live proxy. The proxy runs the main suite's nginx and libssl3, and its apt
-sources lack the security suite (prepare.yml): runs warn about that, the role adds the suite when
-asked and then names the pending updates; unattended-upgrades (started here, as its timer would)
+sources lack the security suite (prepare.yml): the role's check (its update_status module, run
+alone) warns about that, the role adds the suite when asked and then names the pending updates; unattended-upgrades (started here, as its timer would)
 installs them, and nginx runs the new code without dropping a client. Runs after the other tests
 of the scenario: the upgrade cannot be undone."""
 import re
@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from molecule_support import PROXIES, ManyWebSockets, Poller, converge, wait_for
+from molecule_support import PROXIES, ManyWebSockets, Poller, converge, run_module, wait_for
 
 testinfra_hosts = PROXIES
 SECURITY_SOURCE = {"reverse_proxy_security_source": True}
@@ -50,14 +50,16 @@ def running_code(host) -> dict:
 
 @pytest.fixture(scope="module")
 def security_source_added(host):
-    before = output(converge())
-    assert "apt's sources lack the security suite bookworm-security" in before, before[-3000:]
+    # The role's check alone (its update_status module), as a run without the source calls it.
+    release = host.system_info.codename
+    before = output(run_module(host.backend.name, "ucproxy.nginx.update_status", f"release={release}"))
+    assert f"apt's sources lack the security suite {release}-security" in before, before[-3000:]
     added = output(converge(SECURITY_SOURCE))
     assert "lack the security suite" not in added, added[-3000:]
     return added
 
 
-def test_runs_warn_without_the_security_suite_and_name_the_pending_updates_once_it_is_added(
+def test_the_check_warns_without_the_security_suite_and_a_run_names_the_pending_updates_once_added(
         host, security_source_added):
     for package, (installed, candidate) in versions(host).items():
         assert installed != candidate and "deb12u" in installed, (package, installed, candidate)
