@@ -79,4 +79,3 @@ def test_a_ucserver_that_does_not_answer_is_a_warning_of_its_own(host):
         ucserver.run_expect([0], "systemctl start ucserver-standin")
     assert (code, text) == (1, "UCPROXY WARNING - proxy answers, but the UCServer behind it does not "
                                "(https://uc.example.test/: 502)")
-
