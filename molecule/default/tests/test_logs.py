@@ -8,7 +8,7 @@ import json
 import pytest
 import testinfra
 
-from molecule_support import PROXIES, RUNNER, SERVER_NAME, client_for, converge
+from molecule_support import PROXIES, RUNNER, SERVER_NAME, client_for, converge, wait_for
 
 testinfra_hosts = PROXIES
 PASSWORD = "S3cret-Passw0rd"
@@ -45,6 +45,9 @@ def standin():
 def standin_stopped(standin):
     yield
     standin.run_expect([0], "systemctl start ucserver-standin")
+    # systemd reports the start before the stand-in listens; the next proxy's test logs in at once.
+    wait_for(lambda: standin.run("curl -s -o /dev/null http://localhost:7224/").rc == 0, 30,
+             "the stand-in did not answer again")
 
 
 def test_no_secret_in_any_log_with_the_ucserver_up_or_down(host, client, standin, standin_stopped):
