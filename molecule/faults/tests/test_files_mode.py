@@ -7,11 +7,10 @@ import datetime
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from molecule_support import PROXIES, converge, private_key_pem, self_signed_certificate
+from molecule_support import CERTIFICATE, PROXIES, converge, private_key_pem, self_signed_certificate
 
 testinfra_hosts = PROXIES
 NAMES = ["uc.example.test", "ucproxy.example.test"]
-CERTIFICATE = "/etc/nginx/tls/reverseproxy.fullchain.pem"
 
 
 @pytest.fixture(scope="module")
