@@ -12,6 +12,7 @@ from molecule_support import PROXIES, RUNNER, SERVER_NAME, client_for, converge,
 
 testinfra_hosts = PROXIES
 PASSWORD = "S3cret-Passw0rd"
+JSON_PROXY = "ucproxy-deb12"
 
 
 def all_logs(host) -> str:
@@ -65,13 +66,18 @@ def test_no_secret_in_any_log_with_the_ucserver_up_or_down(host, client, standin
     assert "/ws/client/websocket?x-ucsessionid=*** " in access
 
 
-def test_json_access_log_for_a_siem_is_masked_the_same_way(client_host, converged):
-    converge({"reverse_proxy_access_log_format": "json"})  # one run for every proxy
-    for proxy in PROXIES:
-        check_json_access_log(testinfra.get_host(proxy), client_host)
+@pytest.fixture
+def json_logging():
+    """The JSON access log on one proxy, Debian 12's (the oldest nginx): the format is the same
+    template line on every proxy, and the masking it shares was proven on each above."""
+    limit = ("--limit", JSON_PROXY)
+    converge({"reverse_proxy_access_log_format": "json"}, args=limit)
+    yield testinfra.get_host(f"podman://{JSON_PROXY}")
+    converge(args=limit)
 
 
-def check_json_access_log(host, client_host):
+def test_json_access_log_for_a_siem_is_masked_the_same_way(client_host, json_logging):
+    host = json_logging
     client = client_for(client_host, host)
     client.request(f"https://{SERVER_NAME}/ws/direct/getversion?user=alice&pass={PASSWORD}")
     entry = json.loads(host.file("/var/log/nginx/access.log").content_string.splitlines()[-1])
