@@ -1,21 +1,49 @@
-"""Changes applied to a live proxy: a reload keeps connected clients, and the key type switches."""
-from molecule_support import PROXIES, converge, copy_to, served_certificate
+"""A change applied to a live proxy while a phone holds a WebSocket: one run switches the key type
+from RSA to RSA and ECDSA at once and puts a wildcard first among the server names. The reload
+keeps the WebSocket, nginx serves the certificate each client's signature algorithms ask for, and
+the health gate checks the first concrete name. (ECDSA-only self-signed: the sites scenario.)"""
+import pytest
+import testinfra
+
+from molecule_support import PROXIES, RUNNER, SERVER_NAME, client_for, converge, copy_to, served_certificate
 
 testinfra_hosts = PROXIES
 
 
-def test_key_type_switch_reloads_without_dropping_a_websocket_and_serves_both(host, client, converged):
-    master = host.file("/run/nginx.pid").content_string.strip()
+@pytest.fixture(scope="module")
+def live_change():
+    """The run's output, nginx's master pid before it and the held WebSocket's summary; afterwards
+    the proxy is converged back."""
+    proxy = testinfra.get_host(PROXIES[0])
+    client = client_for(testinfra.get_host(f"podman://{RUNNER.get_hosts('test_clients')[0]}"), proxy)
+    master = proxy.file("/run/nginx.pid").content_string.strip()
     held = client.hold_websocket(20, "config-change")
-    # RSA, then RSA and ECDSA at once (the switch back is the fixture's run): each client gets the
-    # certificate its signature algorithms ask for. An ECDSA-only self-signed site: the sites scenario.
-    converge({"reverse_proxy_certificate_key_type": "both"})
+    result = converge({"reverse_proxy_certificate_key_type": "both",
+                       "reverse_proxy_server_names": ["*.example.test", SERVER_NAME]})
+    yield result.stdout, master, held.result()
+    converge()
+
+
+def test_the_reload_keeps_a_held_websocket_and_the_master_process(host, live_change):
+    _output, master, summary = live_change
+    assert host.file("/run/nginx.pid").content_string.strip() == master, "nginx was restarted, not reloaded"
+    assert "error" not in summary and summary["echoed"] == summary["sent"] > 20, summary
+
+
+def test_each_client_gets_the_certificate_its_signature_algorithms_ask_for(client, live_change):
     for sigalgs in ("ecdsa_secp256r1_sha256", "rsa_pss_rsae_sha256"):
         # The client trusts the certificate the proxy serves for these signature algorithms.
         copy_to(client.host, served_certificate(client, sigalgs=sigalgs)["pem"].encode(), client.cafile)
         result = client.tls("-tls1_3", "-sigalgs", sigalgs, "-brief")
         assert result.rc == 0, result.stdout
         assert f"Signature type: {sigalgs}" in result.stdout, result.stdout
-    assert host.file("/run/nginx.pid").content_string.strip() == master, "nginx was restarted, not reloaded"
-    summary = held.result()
-    assert "error" not in summary and summary["echoed"] == summary["sent"] > 20, summary
+
+
+def test_a_wildcard_first_server_name_passes_the_gate_and_serves_any_name_under_it(client, live_change):
+    output, _master, _summary = live_change
+    assert "ok: [faults-proxy]" in output.split("Proxy carries an https request")[1].split("TASK")[0]
+    served = served_certificate(client, servername="phone.example.test")
+    assert served["names"] == f"DNS:*.example.test, DNS:{SERVER_NAME}"
+    copy_to(client.host, served["pem"].encode(), client.cafile)
+    assert client.request("https://phone.example.test/ws/client/echo").status == 200
+    assert client.websocket("/any/other/path")["echoed"] == 3
