@@ -21,6 +21,8 @@ RUNNER = AnsibleRunner(INVENTORY)
 PROXIES = [f"podman://{name}" for name in RUNNER.get_hosts("ucproxy")]
 SERVER_NAME = "uc.example.test"
 SECOND_NAME = "ucproxy.example.test"
+# The server names of faults' proxy, for certificates the tests make.
+SERVER_NAMES = [SERVER_NAME, SECOND_NAME]
 CERTIFICATE = "/etc/nginx/tls/reverseproxy.fullchain.pem"
 # The test CA of tests/playbooks/test_pki.yml, where the scenario uses it.
 TEST_CA = os.path.join(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", ""), "pki", "root.crt")
@@ -117,10 +119,11 @@ def host_state(host, processes: bool = True) -> str:
     return files + links + (host.run("pgrep -a nginx | sort").stdout if processes else "")
 
 
-def container_address(name: str) -> str:
-    """A container's address on the scenario's network (tests/container_address.sh)."""
-    return subprocess.check_output([os.path.join(REPO, "tests", "container_address.sh"), name], text=True,
-                                   timeout=30).strip()
+def recorded_address(name: str) -> str:
+    """The address the prepare step recorded for `name` (tests/playbooks/ssh_access.yml): a
+    container's on the scenario's network, or `virtual`, the ha pair's with its prefix length."""
+    with open(os.path.join(EPHEMERAL, "addresses", name), encoding="utf-8") as recorded:
+        return recorded.read().strip()
 
 
 def proxy_vars(host) -> dict:
@@ -236,6 +239,13 @@ class HeldWebSocket:
         """Ends the hold now (the result follows within a message round)."""
         self.client.run(f"touch {self.output}.stop")
 
+    def end(self) -> dict:
+        """Ends a hold that must still be open, so that it spanned whatever the test did since it
+        opened; its summary."""
+        assert not self.client.host.file(self.output).exists, "the held WebSocket ended before the test was done"
+        self.stop()
+        return self.result()
+
     def result(self, timeout: float = 120) -> dict:
         wait_for(lambda: self.client.host.file(self.output).exists, timeout, "held WebSocket did not finish")
         return json.loads(self.client.host.file(self.output).content_string.splitlines()[-1])
@@ -335,12 +345,6 @@ def client_for(client_host, proxy_host) -> Client:
 @pytest.fixture
 def client(host, client_host) -> Client:
     return client_for(client_host, host)
-
-
-def network_address(network: str, number: int) -> str:
-    """Host `number` of a podman network with its prefix length (tests/network_address.sh)."""
-    return subprocess.check_output([os.path.join(REPO, "tests", "network_address.sh"), network, str(number)],
-                                   text=True, timeout=30).strip()
 
 
 class Poller:
