@@ -47,10 +47,13 @@ def test_a_step_failing_after_new_keys_were_written_leaves_no_backup_and_the_old
                                                                                              dhparam_socket):
     certificate = served_certificate(client)
     before = host_state(host)
-    # The key type switch replaces the key and the certificate; then the DH step fails.
+    # The switch to ECDSA alone replaces the key and the certificate; then the DH step fails.
     result = run_playbook(CONVERGE, {"reverse_proxy_certificate_key_type": "ecdsa"})
     output = result.stdout + result.stderr
     assert result.returncode != 0
+    for task in ("Private key for the self-signed certificate exists",
+                 "Self-signed certificate exists for every server name"):
+        assert f"changed: [{host.backend.name}]" in output.split(task)[1].split("TASK")[0], f"{task}: not changed"
     assert "ffdhe2048 group is installed as DH parameters failed on" in output, output[-3000:]
     assert "The files this run changed were restored" in output
     assert host_state(host) == before, "files or nginx processes differ after the failed run"
