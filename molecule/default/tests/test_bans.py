@@ -5,7 +5,7 @@ trusted networks are never banned, and logins beyond the rate limit get 429."""
 import pytest
 import testinfra
 
-from molecule_support import SERVER_NAME, client_for, container_address, wait_for
+from molecule_support import SERVER_NAME, client_for, recorded_address, wait_for
 
 BALANCER = "http://balancer:8080/ws/client/createsession"
 
@@ -38,11 +38,11 @@ def test_logins_never_count_guessing_bans_the_guesser_alone_until_the_ban_ends(g
     # 50 multi-round logins in a row (each answered 401 twice on the way) are no failures.
     logins = guessing.login("--logins", "50")
     assert [summary["final"]["status"] for summary in logins] == [200] * 50
-    assert container_address("guesser") not in banned(proxy)
+    assert recorded_address("guesser") not in banned(proxy)
 
     guess(guessing)
-    wait_for(lambda: container_address("guesser") in banned(proxy), 30, "the guesser was not banned")
-    assert container_address("guesser") in proxy.run("nft list ruleset").stdout
+    wait_for(lambda: recorded_address("guesser") in banned(proxy), 30, "the guesser was not banned")
+    assert recorded_address("guesser") in proxy.run("nft list ruleset").stdout
     refused = guessing.curl(f"https://{SERVER_NAME}/")
     assert refused.rc == 7, refused.stderr  # connection refused on 443 ...
     assert guessing.curl(f"http://{SERVER_NAME}/").rc == 7  # ... and on 80
@@ -55,9 +55,9 @@ def test_a_trusted_network_is_never_banned():
     proxy = container("ucproxy-deb12")
     user = client_for(container("client"), proxy)
     guess(user, times=6)
-    wait_for(lambda: f"Ignore {container_address('client')}" in proxy.file("/var/log/fail2ban.log").content_string,
+    wait_for(lambda: f"Ignore {recorded_address('client')}" in proxy.file("/var/log/fail2ban.log").content_string,
              30, "fail2ban did not see the trusted address's failures")
-    assert container_address("client") not in banned(proxy)
+    assert recorded_address("client") not in banned(proxy)
     assert user.login()[-1]["final"]["status"] == 200
 
 
@@ -69,8 +69,8 @@ def test_behind_a_load_balancer_the_real_client_is_banned_by_nginx_and_logged(gu
     # The balancer's address is not banned: everyone else still gets through it.
     assert status_via_balancer(user, "S3cret-Passw0rd") == "200"
     failures = proxy.file("/var/log/nginx/ucproxy-login-failures.log").content_string
-    assert container_address("guesser") in failures and container_address("balancer") not in failures
-    assert f"{container_address('client')} - - [" in proxy.file("/var/log/nginx/access.log").content_string
+    assert recorded_address("guesser") in failures and recorded_address("balancer") not in failures
+    assert f"{recorded_address('client')} - - [" in proxy.file("/var/log/nginx/access.log").content_string
     wait_for(lambda: status_via_balancer(guesser, "guessed") == "401", 60, "the nginx ban did not end")
 
 

@@ -20,7 +20,7 @@ import sys
 
 import pytest
 
-from molecule_support import PROXIES, REPO, SERVER_NAME, TEST_CA, container_address, tls_profile
+from molecule_support import PROXIES, REPO, SERVER_NAME, TEST_CA, recorded_address, tls_profile
 
 testinfra_hosts = PROXIES
 GIXY_SEVERITIES = {"LOW", "MEDIUM", "HIGH"}
@@ -109,7 +109,7 @@ def test_sslyze_mozilla_check_of_the_profile(host, sslyze_python):
     profile = tls_profile(host)
     if profile not in SSLYZE_ALLOWED:
         pytest.skip(f"profile {profile} has no Mozilla configuration to check against")
-    issues = sslyze_issues(sslyze_python, container_address(host.backend.name), profile, TEST_CA)
+    issues = sslyze_issues(sslyze_python, recorded_address(host.backend.name), profile, TEST_CA)
     unexpected = {k: v for k, v in issues.items() if k not in SSLYZE_ALLOWED[profile]}
     assert not unexpected, f"not compliant with Mozilla's {profile} configuration:\n" + "\n".join(
         f"{k}: {v}" for k, v in unexpected.items())

@@ -8,9 +8,9 @@ import time
 import pytest
 import testinfra
 
-from molecule_support import RUNNER, SERVER_NAME, TEST_CA, Client, Poller, copy_to, network_address, wait_for
+from molecule_support import RUNNER, SERVER_NAME, TEST_CA, Client, Poller, copy_to, recorded_address, wait_for
 
-VIRTUAL_ADDRESS = network_address("ucproxy-ha", 200).split("/", maxsplit=1)[0]
+VIRTUAL_ADDRESS = recorded_address("virtual").split("/", maxsplit=1)[0]
 # keepalived checks nginx every second and gives up after 2 failures; a frozen node is noticed
 # after 3 missed advertisements. Failover takes seconds; the bound leaves room for a busy machine.
 FAILOVER_BOUND = 15

@@ -7,7 +7,7 @@ import sys
 
 import testinfra
 
-from molecule_support import EPHEMERAL, REPO, SERVER_NAME, client_for, container_address
+from molecule_support import EPHEMERAL, REPO, SERVER_NAME, client_for, recorded_address
 from test_failover import through_address  # noqa: F401  pylint: disable=unused-import
 
 PROXY = "ha-proxy2"
@@ -24,7 +24,7 @@ pipelining = True
 INVENTORY = f"""ucproxy:
   hosts:
     {PROXY}:
-      ansible_host: {container_address(PROXY)}
+      ansible_host: {recorded_address(PROXY)}
   vars:
     ansible_user: root
     ansible_become: false
