@@ -5,10 +5,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from molecule_support import CONVERGE, PROXIES, host_state, private_key_pem, run_playbook, self_signed_certificate
+from molecule_support import (CONVERGE, PROXIES, SERVER_NAMES, host_state, private_key_pem, run_playbook,
+                              self_signed_certificate)
 
 testinfra_hosts = PROXIES
-NAMES = ["uc.example.test", "ucproxy.example.test"]
 
 # One input per way the role refuses, run against the real host; the full set of rules is proven
 # by the unit tests of the validation filter (tests/unit/plugins/filter/test_validation.py).
@@ -46,12 +46,12 @@ def certificates(tmp_path_factory):
     rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     files = {
         "key": private_key_pem(key),
-        "valid": self_signed_certificate(key, NAMES, 90),
-        "other key": self_signed_certificate(other_key, NAMES, 90),
-        "expired": self_signed_certificate(key, NAMES, -1),
+        "valid": self_signed_certificate(key, SERVER_NAMES, 90),
+        "other key": self_signed_certificate(other_key, SERVER_NAMES, 90),
+        "expired": self_signed_certificate(key, SERVER_NAMES, -1),
         "wrong names": self_signed_certificate(key, ["intranet.example.test"], 90),
         "rsa key": private_key_pem(rsa_key),
-        "rsa valid": self_signed_certificate(rsa_key, NAMES, 90),
+        "rsa valid": self_signed_certificate(rsa_key, SERVER_NAMES, 90),
     }
     for name, pem in files.items():
         (directory / name.replace(" ", "-")).write_bytes(pem)

@@ -6,10 +6,10 @@ import datetime
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-from molecule_support import CERTIFICATE, PROXIES, converge, copy_to, self_signed_certificate, served_certificate
+from molecule_support import (CERTIFICATE, PROXIES, SERVER_NAMES, converge, copy_to, self_signed_certificate,
+                              served_certificate)
 
 testinfra_hosts = PROXIES
-NAMES = ["uc.example.test", "ucproxy.example.test"]
 
 
 def days_left(pem: str) -> float:
@@ -19,7 +19,7 @@ def days_left(pem: str) -> float:
 
 def test_self_signed_certificate_with_10_days_left_is_renewed_for_at_most_366_days(host, client):
     key = load_pem_private_key(host.file("/etc/nginx/tls/reverseproxy.key").content, password=None)
-    copy_to(host, self_signed_certificate(key, NAMES, 10), CERTIFICATE)
+    copy_to(host, self_signed_certificate(key, SERVER_NAMES, 10), CERTIFICATE)
     host.run_expect([0], "systemctl reload nginx")
     assert days_left(served_certificate(client)["pem"]) < 11
 

@@ -7,20 +7,21 @@ import datetime
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from molecule_support import CERTIFICATE, PROXIES, converge, private_key_pem, self_signed_certificate
+from molecule_support import CERTIFICATE, PROXIES, SERVER_NAMES, converge, private_key_pem, self_signed_certificate
 
 testinfra_hosts = PROXIES
-NAMES = ["uc.example.test", "ucproxy.example.test"]
 
 
 @pytest.fixture(scope="module")
 def files_mode_run(tmp_path_factory):
-    """The key's PEM and the run's output; afterwards the proxy is converged back."""
+    """The key's PEM and the run's output. Afterwards the proxy is converged back: a certificate
+    10 days from expiry is within the renewal window, so it gets a fresh self-signed one, as the
+    scenario's converge made (test_monitoring.py counts on a year left)."""
     directory = tmp_path_factory.mktemp("files-mode")
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = private_key_pem(key).decode()
     (directory / "proxy.key").write_text(pem)
-    (directory / "proxy.crt").write_bytes(self_signed_certificate(key, NAMES, 10))
+    (directory / "proxy.crt").write_bytes(self_signed_certificate(key, SERVER_NAMES, 10))
     result = converge({"reverse_proxy_certificate_mode": "files",
                        "reverse_proxy_certificate_file": str(directory / "proxy.crt"),
                        "reverse_proxy_certificate_key_file": str(directory / "proxy.key")},

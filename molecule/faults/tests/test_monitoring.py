@@ -8,12 +8,10 @@ import pytest
 import testinfra
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-from molecule_support import PROXIES, copy_to, self_signed_certificate, wait_for
+from molecule_support import CERTIFICATE, PROXIES, SERVER_NAMES, copy_to, self_signed_certificate, wait_for
 
 testinfra_hosts = PROXIES
 CHECK = "/usr/local/lib/ucproxy-nginx/check_ucproxy"
-CERTIFICATE = "/etc/nginx/tls/reverseproxy.fullchain.pem"
-NAMES = ["uc.example.test", "ucproxy.example.test"]
 # monitoring-plugins performance data: label=value[UOM];[warn];[crit];[min];[max]
 PERFDATA = re.compile(r"^[^ '=]+=-?[0-9.]+(s|ms|%|B|KB|MB|c)?(;[0-9.:~@-]*){0,4}$")
 
@@ -54,7 +52,7 @@ def served_certificate_restored(host):
 def test_a_certificate_near_expiry_is_a_warning_then_critical(host, served_certificate_restored):
     key = load_pem_private_key(host.file("/etc/nginx/tls/reverseproxy.key").content, password=None)
     for days, code, state in ((15, 1, "WARNING"), (3, 2, "CRITICAL")):
-        copy_to(host, self_signed_certificate(key, NAMES, days), CERTIFICATE)
+        copy_to(host, self_signed_certificate(key, SERVER_NAMES, days), CERTIFICATE)
         host.run_expect([0], "systemctl reload nginx")
         found, text, _perfdata = wait_for(lambda: served_state(host, state), 20, f"the check did not say {state}")
         assert found == code

@@ -1,8 +1,8 @@
 """Security updates on a live proxy. The proxy runs the main suite's nginx and libssl3, and its apt
 sources lack the security suite (prepare.yml): the role's check (its update_status module, run
-alone) warns about that, the role adds the suite when asked and then names the pending updates; unattended-upgrades (started here, as its timer would)
-installs them, and nginx runs the new code without dropping a client. Runs after the other tests
-of the scenario: the upgrade cannot be undone."""
+alone) warns about that, the role adds the suite when asked and then names the pending updates;
+unattended-upgrades (started here, as its timer would) installs them, and nginx runs the new code
+without dropping a client. Runs after the other tests of the scenario: the upgrade cannot be undone."""
 import re
 import subprocess
 
