@@ -5,40 +5,18 @@ are measured from the client's side and printed (docs/benchmarks.md quotes them)
 import subprocess
 import time
 
-import pytest
-import testinfra
+from ha_support import VIRTUAL_ADDRESS, serves_websockets
+from ha_support import proxies, through_address  # noqa: F401  pylint: disable=unused-import
+from molecule_support import SERVER_NAME, Poller, wait_for
 
-from molecule_support import RUNNER, SERVER_NAME, TEST_CA, Client, Poller, copy_to, recorded_address, wait_for
-
-VIRTUAL_ADDRESS = recorded_address("virtual").split("/", maxsplit=1)[0]
 # keepalived checks nginx every second and gives up after 2 failures; a frozen node is noticed
 # after 3 missed advertisements. Failover takes seconds; the bound leaves room for a busy machine.
 FAILOVER_BOUND = 15
 
 
-@pytest.fixture(scope="module")
-def proxies():
-    return {name: testinfra.get_host(f"podman://{name}") for name in RUNNER.get_hosts("ucproxy")}
-
-
-@pytest.fixture(scope="module")
-def through_address(client_host):
-    """The client container, connecting to the virtual address."""
-    cafile = "/tmp/ca-pair.pem"
-    with open(TEST_CA, "rb") as ca:
-        copy_to(client_host, ca.read(), cafile)
-    return Client(client_host, VIRTUAL_ADDRESS, cafile)
-
-
 def holders(proxies, skip=()):
     return [name for name, host in proxies.items()
             if name not in skip and host.run(f"ip -o -4 address show to {VIRTUAL_ADDRESS}").stdout.strip()]
-
-
-def serves_websockets(client: Client, count: int = 3) -> bool:
-    """New logins and WebSockets through the address (what a client does after losing its own)."""
-    results = [client.websocket(f"/ws/client/websocket?x-ucsessionid={client.session()}") for _login in range(count)]
-    return all(result["rc"] == 0 and result["echoed"] == 3 for result in results)
 
 
 def test_one_node_holds_the_address_and_serves_https_and_websockets(proxies, through_address):

@@ -7,8 +7,8 @@ import sys
 
 import testinfra
 
+from ha_support import through_address  # noqa: F401  pylint: disable=unused-import
 from molecule_support import EPHEMERAL, REPO, SERVER_NAME, client_for, recorded_address
-from test_failover import through_address  # noqa: F401  pylint: disable=unused-import
 
 PROXY = "ha-proxy2"
 BIN = os.path.dirname(sys.executable)

@@ -4,22 +4,15 @@ its restart, so clients polling the address are never cut off for long; a change
 gate on the first proxy is rolled back there, never reaches the second, and the pair keeps serving."""
 import re
 
-import pytest
-import testinfra
-
-from molecule_support import CONVERGE, PROXIES, SERVER_NAME, Poller, client_for, converge, run_playbook
-from test_failover import serves_websockets, through_address  # noqa: F401  pylint: disable=unused-import
+from ha_support import serves_websockets
+from ha_support import proxies, through_address  # noqa: F401  pylint: disable=unused-import
+from molecule_support import CONVERGE, SERVER_NAME, Poller, client_for, converge, run_playbook
 
 SITE_FILE = "/etc/nginx/sites-available/reverseproxy"
 # Sized for fewer clients than the default, nginx needs a new open-file limit: a restart (the
 # containers' own limit caps what the default would get).
 FEWER_CLIENTS = 5000
 BATCH = re.compile(r"^PLAY \[UCServer reverse proxies", re.M)
-
-
-@pytest.fixture(scope="module")
-def proxies():
-    return {backend.split("://")[1]: testinfra.get_host(backend) for backend in PROXIES}
 
 
 def batches(output: str) -> list:
