@@ -12,7 +12,8 @@ import re
 
 from ansible_collections.ucproxy.nginx.plugins.module_utils.server_names import (
     covers, is_host_name, is_server_name, is_wildcard)
-from ansible_collections.ucproxy.nginx.plugins.module_utils.sites import REQUIRED_KEYS, SITE_KEYS, site_variables, variable
+from ansible_collections.ucproxy.nginx.plugins.module_utils.sites import (
+    CERTIFICATE_KEYS, REQUIRED_KEYS, SITE_KEYS, certificate_sources, site_variables, variable)
 
 SITE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 NGINX_TIME = re.compile(r"^([0-9]+(ms|[smhdwMy])?)+$")
@@ -37,19 +38,9 @@ TLS_PROTOCOLS = ("TLSv1.2", "TLSv1.3")
 HEADER_VALUE_FORBIDDEN = set('"\\$')
 
 # The variables that name each certificate the role serves in files and existing mode, with its
-# key and (files mode) chain: the first certificate, then the optional second one with an ECDSA key.
-CERTIFICATE_VARIABLES = {
-    "files": (
-        {"certificate": "reverse_proxy_certificate_file", "chain": "reverse_proxy_certificate_chain_file",
-         "key": "reverse_proxy_certificate_key_file"},
-        {"certificate": "reverse_proxy_certificate_ecdsa_file", "chain": "reverse_proxy_certificate_ecdsa_chain_file",
-         "key": "reverse_proxy_certificate_ecdsa_key_file"},
-    ),
-    "existing": (
-        {"certificate": "reverse_proxy_certificate_path", "key": "reverse_proxy_certificate_key_path"},
-        {"certificate": "reverse_proxy_certificate_ecdsa_path", "key": "reverse_proxy_certificate_ecdsa_key_path"},
-    ),
-}
+# key and (files mode) chain (plugins/module_utils/sites.py).
+CERTIFICATE_VARIABLES = {mode: tuple({role: variable(key) for role, key in pair.items()} for pair in pairs)
+                         for mode, pairs in CERTIFICATE_KEYS.items()}
 # Other files the role copies from the controller.
 CONTROLLER_FILES = ("reverse_proxy_dhparam_file", "reverse_proxy_upstream_ca_file", "reverse_proxy_acme_ca_file")
 
@@ -449,14 +440,7 @@ def reverse_proxy_input_errors(variables, known):
 def reverse_proxy_certificate_sources(variables):
     """The certificates the files/existing variables name, each with its key (and chain): their values
     under certificate/key/chain, and the variables' names under <that>_variable."""
-    v = dict(variables)
-    sources = []
-    for index, names in enumerate(CERTIFICATE_VARIABLES.get(v.get("reverse_proxy_certificate_mode"), ())):
-        if index == 0 or v.get(names["certificate"]):
-            source = {role: v.get(name) or "" for role, name in names.items()}
-            source.update({f"{role}_variable": name for role, name in names.items()})
-            sources.append(source)
-    return sources
+    return certificate_sources(dict(variables))
 
 
 def reverse_proxy_uncovered_names(subject_alt_names, server_names):

@@ -34,11 +34,11 @@ options:
       - The role's binary upgrade program; with C(--list) it prints the replaced files the running
         nginx master still maps (nothing when nginx does not run).
     type: path
-    default: /usr/local/lib/ucproxy-nginx/nginx-binary-upgrade
+    required: true
   own_source:
     description: The apt source file the role writes for the security suite; it does not count as another source.
     type: path
-    default: /etc/apt/sources.list.d/ucproxy-nginx-security.list
+    required: true
   add_source:
     description: Whether the role adds the security suite where no other source names it (then no warning).
     type: bool
@@ -57,6 +57,8 @@ EXAMPLES = r"""
 - name: Security updates reach nginx and OpenSSL and nginx runs them
   ucproxy.nginx.update_status:
     release: "{{ ansible_distribution_release }}"
+    binary_upgrade: /usr/local/lib/ucproxy-nginx/nginx-binary-upgrade
+    own_source: /etc/apt/sources.list.d/ucproxy-nginx-security.list
 """
 
 RETURN = r"""
@@ -90,93 +92,25 @@ replaced:
   sample: [/usr/lib/x86_64-linux-gnu/libssl.so.3]
 """
 
-import os
-import re
-
 from ansible.module_utils.basic import AnsibleModule
-
-POLICY_RC_D = "/usr/sbin/policy-rc.d"
-# The first comment line of the role's policy-rc.d.
-POLICY_MARKER = re.compile(r"^# ucproxy\.nginx ", re.M)
-# "Inst libssl3 [3.0.20-1~deb12u2] (3.0.22-1~deb12u2 Debian-Security:12/oldstable-security [amd64])",
-# on Ubuntu "(... Ubuntu:24.04/noble-security [amd64])".
-UPGRADE = re.compile(r"^Inst (\S+) (?:\[[^]]*\] )?\((\S+) ([^)]*)\)")
-
-
-def pending_security_updates(simulation: str, packages: str) -> list:
-    """Names of the packages matching `packages` that the simulated upgrade takes from a security suite."""
-    found = set()
-    for line in simulation.splitlines():
-        match = UPGRADE.match(line)
-        if match and re.search(packages, match.group(1)) and "security" in match.group(3).lower():
-            found.add(match.group(1))
-    return sorted(found)
-
-
-def source_files(index_targets: str) -> dict:
-    """Each source file with the suites it names (as written, and their codenames once apt knows
-    them: "oldstable-security" is "bookworm-security"), from lines "<release> <codename> <file>:<line>"
-    of apt-get indextargets --release-info."""
-    found = {}
-    for line in index_targets.splitlines():
-        fields = line.split()
-        if len(fields) == 3:
-            found.setdefault(fields[2].rsplit(":", 1)[0], set()).update(fields[:2])
-    return found
-
-
-def policy_rc_d() -> str:
-    try:
-        with open(POLICY_RC_D, encoding="utf-8", errors="replace") as policy:
-            return "ours" if POLICY_MARKER.search(policy.read()) else "other"
-    except FileNotFoundError:
-        return "absent"
+from ansible_collections.ucproxy.nginx.plugins.module_utils.update_status import PACKAGES, report
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
             release=dict(type="str", required=True),
-            packages=dict(type="str", default="^(nginx|libnginx|libssl|openssl)"),
-            binary_upgrade=dict(type="path", default="/usr/local/lib/ucproxy-nginx/nginx-binary-upgrade"),
-            own_source=dict(type="path", default="/etc/apt/sources.list.d/ucproxy-nginx-security.list"),
+            packages=dict(type="str", default=PACKAGES),
+            binary_upgrade=dict(type="path", required=True),
+            own_source=dict(type="path", required=True),
             add_source=dict(type="bool", default=False),
             restart_policy=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
     )
     params = module.params
-    suite = params["release"] + "-security"
-    targets = module.run_command(["apt-get", "indextargets", "--release-info", "--format",
-                                  "$(RELEASE) $(CODENAME) $(SOURCESENTRY)"], check_rc=True)[1]
-    files = source_files(targets)
-    elsewhere = any(suite in suites for path, suites in files.items() if path != params["own_source"])
-    if not elsewhere and not params["add_source"]:
-        module.warn("apt's sources lack the security suite %s: security updates of nginx and OpenSSL never "
-                    "arrive. Add it, or set reverse_proxy_security_source: true." % suite)
-
-    rc, simulation, err = module.run_command(["apt-get", "--simulate", "-o", "Debug::NoLocking=true", "dist-upgrade"])
-    if rc != 0:  # held or broken packages: a report, not a reason to stop the deployment
-        module.warn("apt-get --simulate dist-upgrade failed, pending updates are unknown: %s" % err.strip()[-300:])
-    pending = pending_security_updates(simulation, params["packages"]) if rc == 0 else []
-    if pending:
-        module.warn("Security updates are pending for %s: unattended-upgrades installs them with its next daily "
-                    "run, or run apt-get upgrade now." % ", ".join(pending))
-
-    replaced = []
-    if os.path.exists(params["binary_upgrade"]):  # not yet in check mode on a new host
-        replaced = module.run_command([params["binary_upgrade"], "--list"], check_rc=True)[1].split()
-    if replaced:
-        module.warn("The running nginx still uses replaced files (%s): it runs the code from before an update. "
-                    "%s takes the new code up without dropping clients." % (", ".join(replaced), params["binary_upgrade"]))
-
-    policy = policy_rc_d()
-    if params["restart_policy"] and policy == "other":
-        module.warn("%s is not the role's and stays: it decides whether a package upgrade restarts nginx, which "
-                    "drops every client." % POLICY_RC_D)
-    module.exit_json(changed=False, security_suite_elsewhere=elsewhere, own_source_present=params["own_source"] in files,
-                     policy_rc_d=policy, needrestart=os.path.isdir("/etc/needrestart/conf.d"), pending=pending,
-                     replaced=replaced)
+    module.exit_json(changed=False, **report(module, params["release"], params["binary_upgrade"], params["own_source"],
+                                             params["add_source"], params["restart_policy"], params["packages"]))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
-"""The update_status module's reading of apt: which pending updates of nginx and OpenSSL come from
-a security suite, and which source files name the security suite."""
-from ansible_collections.ucproxy.nginx.plugins.modules.update_status import pending_security_updates, source_files
+"""How the update_status and host_state modules read apt: which pending updates of nginx and OpenSSL
+come from a security suite, and which source files name the security suite."""
+from ansible_collections.ucproxy.nginx.plugins.module_utils.update_status import pending_security_updates, source_files
 
 PACKAGES = "^(nginx|libnginx|libssl|openssl)"
 
