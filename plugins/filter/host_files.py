@@ -21,6 +21,14 @@ def _entries(result):
         yield result
 
 
+def reverse_proxy_templates_of(paths):
+    """The role's templates of these files (or of this one file): at the same path under
+    templates/, with .j2 appended."""
+    if isinstance(paths, str):
+        return paths.lstrip("/") + ".j2"
+    return [path.lstrip("/") + ".j2" for path in paths]
+
+
 def reverse_proxy_changed_files(results):
     """The files the results changed, each with its backup (if one was kept) and the host_files
     entry that puts back what was there before: the backup's content, the link, or nothing."""
@@ -47,4 +55,5 @@ def reverse_proxy_changed_files(results):
 class FilterModule:
     def filters(self):
         return {"reverse_proxy_file_entries": reverse_proxy_file_entries,
+                "reverse_proxy_templates_of": reverse_proxy_templates_of,
                 "reverse_proxy_changed_files": reverse_proxy_changed_files}

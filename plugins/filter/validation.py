@@ -443,6 +443,29 @@ def reverse_proxy_certificate_sources(variables):
     return certificate_sources(dict(variables))
 
 
+def reverse_proxy_certificate_problems(site, certificates, keys):
+    """What is wrong with the certificates a site names in files or existing mode, each message
+    naming the variable: `certificates` and `keys` are what community.crypto's x509_certificate_info
+    and openssl_privatekey_info say of each of site["certificate_sources"], in that order."""
+    problems = []
+    for index, (source, certificate, key) in enumerate(zip(site["certificate_sources"], certificates, keys)):
+        if certificate["public_key"] != key["public_key"]:
+            problems.append(f"{source['certificate_variable']}: the certificate does not belong to the private key "
+                            f"in {source['key_variable']};")
+        if (key["type"] != "ECC") if index == 1 else (key["type"] != "RSA" and site["dual_certificate"]):
+            problems.append(f"{source['key_variable']}: the key is {key['type']}, but with two certificates the "
+                            "first one must have an RSA key and the _ecdsa one an ECDSA (ECC) key;")
+        if certificate["expired"]:
+            problems.append(f"{source['certificate_variable']}: the certificate expired on {certificate['not_after']};")
+        names = certificate.get("subject_alt_name") or []
+        uncovered = reverse_proxy_uncovered_names(names, site["server_names"])
+        if uncovered and not site["certificate_allow_name_mismatch"]:
+            problems.append(f"{site['shown']['server_names']}: {', '.join(uncovered)} not covered by the certificate "
+                            f"in {source['certificate_variable']} (it names {', '.join(names)}); set "
+                            f"{site['shown']['certificate_allow_name_mismatch']}: true to accept that.")
+    return problems
+
+
 def reverse_proxy_uncovered_names(subject_alt_names, server_names):
     """Server names no DNS entry of the certificate's subjectAltName covers."""
     dns = [san[4:] for san in subject_alt_names or [] if san.startswith("DNS:")]
@@ -455,4 +478,5 @@ class FilterModule:
             "reverse_proxy_input_errors": reverse_proxy_input_errors,
             "reverse_proxy_certificate_sources": reverse_proxy_certificate_sources,
             "reverse_proxy_uncovered_names": reverse_proxy_uncovered_names,
+            "reverse_proxy_certificate_problems": reverse_proxy_certificate_problems,
         }

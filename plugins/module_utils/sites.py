@@ -229,6 +229,8 @@ def site_records(variables):
             "first": index == 0,
             "config": f"{SITES_AVAILABLE}/{name}",
             "link": f"{SITES_ENABLED}/{name}",
+            # Every file the site may have in the TLS directory.
+            "tls_files": [path for paths in tls_files.values() for path in paths],
             "upstream": _upstream(site, tls_files),
             "proxy_read_timeout": site["reverse_proxy_proxy_read_timeout"],
             "client_max_body_size": site["reverse_proxy_client_max_body_size"],

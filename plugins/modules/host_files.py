@@ -16,9 +16,9 @@ description:
     parent directories are created (root, C(0755)).
   - Each result says what the path was before (C(previous), C(previous_src) of a link, and the
     C(backup_file) of a replaced file with O(files[].backup)), which is what a rollback needs to put it back.
-  - With O(pending_marker), the marker file is created before the first change (and when O(pending) is
-    true even if nothing changes): a run interrupted after this call leaves it, so the next run knows
-    the files on disk are not the ones the service runs. Removing it is the caller's job.
+  - "With O(pending_marker), the marker file is created before the first change (and when O(pending) is
+    true even if nothing changes). A run interrupted after this call leaves it, so the next run knows
+    the files on disk are not the ones the service runs. Removing it is the caller's job."
   - Supports check mode and diff mode; a file given as O(files[].secret_content) never shows in a diff
     or in the module's arguments.
 options:
@@ -28,21 +28,46 @@ options:
     elements: dict
     required: true
     suboptions:
-      path: {description: Absolute path., type: path, required: true}
+      path:
+        description: Absolute path.
+        type: path
+        required: true
       state:
-        description: C(file), C(link), C(directory) or C(absent).
+        description: What the path is to be.
         type: str
         choices: [file, link, directory, absent]
         default: file
-      content: {description: Content of a file (text)., type: str}
-      secret_content: {description: Content of a file that must never be shown (a private key)., type: str}
-      copy_from: {description: A file on the host whose content (and mode) a file gets (to restore a backup)., type: path}
-      src: {description: Target of a link., type: str}
-      mode: {description: Mode of a file (default C(0644)) or directory (default C(0755)); a copy keeps its source's., type: str}
-      owner: {description: Owner., type: str, default: root}
-      group: {description: Group., type: str, default: root}
-      backup: {description: Keep a copy of a file that is replaced or removed., type: bool, default: false}
-      force: {description: Replace a file whose content differs (false - only create a missing one)., type: bool, default: true}
+      content:
+        description: Content of a file (text).
+        type: str
+      secret_content:
+        description: Content of a file that must never be shown (a private key).
+        type: str
+      copy_from:
+        description: A file on the host whose content (and mode) the file gets, to restore a backup.
+        type: path
+      src:
+        description: Target of a link.
+        type: str
+      mode:
+        description: Mode of a file (default C(0644), a copy's the source's) or of a directory (default C(0755)).
+        type: str
+      owner:
+        description: Owner.
+        type: str
+        default: root
+      group:
+        description: Group.
+        type: str
+        default: root
+      backup:
+        description: Keep a copy of a file that is replaced or removed.
+        type: bool
+        default: false
+      force:
+        description: Replace a file whose content differs; false only creates a missing one.
+        type: bool
+        default: true
   pending_marker:
     description: A file created before the first change.
     type: path
@@ -75,12 +100,24 @@ results:
   type: list
   elements: dict
   contains:
-    path: {description: The path., type: str}
-    state: {description: The state asked for., type: str}
-    changed: {description: Whether it changed (or would in check mode)., type: bool}
-    previous: {description: What it was before - C(absent), C(file), C(link) or C(directory)., type: str}
-    previous_src: {description: The target of a link it was before., type: str}
-    backup_file: {description: The copy of the file it replaced or removed (O(files[].backup))., type: str}
+    path:
+      description: The path.
+      type: str
+    state:
+      description: The state asked for.
+      type: str
+    changed:
+      description: Whether it changed (or would, in check mode).
+      type: bool
+    previous:
+      description: What it was before, C(absent), C(file), C(link) or C(directory).
+      type: str
+    previous_src:
+      description: The target of the link it was before.
+      type: str
+    backup_file:
+      description: The copy of the file it replaced or removed (with O(files[].backup)).
+      type: str
 """
 
 import grp

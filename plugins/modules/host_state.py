@@ -49,20 +49,43 @@ options:
     elements: path
     default: []
   sites:
-    description:
-      - The directory of the site files a run writes (O(sites.directory)) and the names still wanted
-        (O(sites.wanted)); the others that carry O(marker) are RV(retired_sites).
+    description: Site files a run writes; the ones that carry O(marker) but are no longer wanted are RV(retired_sites).
     type: dict
+    suboptions:
+      directory:
+        description: Where the site files are (C(/etc/nginx/sites-available)).
+        type: path
+        required: true
+      wanted:
+        description: Names of the sites still wanted.
+        type: list
+        elements: str
+        required: true
   selfsigned:
-    description: Self-signed certificates the host should have, each checked against its key, names and O(renew_days).
+    description: Self-signed certificates the host should have, each checked against its key, names and
+      O(renew_days).
     type: list
     elements: dict
     default: []
     suboptions:
-      certificate: {description: Certificate file., type: path, required: true}
-      key: {description: Private key file., type: path, required: true}
-      type: {description: Key type., type: str, choices: [rsa, ecdsa], required: true}
-      names: {description: DNS names; the first is the subject's common name., type: list, elements: str, required: true}
+      certificate:
+        description: Certificate file.
+        type: path
+        required: true
+      key:
+        description: Private key file.
+        type: path
+        required: true
+      type:
+        description: Key type.
+        type: str
+        choices: [rsa, ecdsa]
+        required: true
+      names:
+        description: DNS names; the first is the subject's common name.
+        type: list
+        elements: str
+        required: true
   renew_days:
     description: A self-signed certificate that expires within these days is made again.
     type: int
@@ -83,13 +106,39 @@ options:
     elements: path
     default: []
   dhparam:
-    description: DH parameters the host should have generated (O(dhparam.path), O(dhparam.bits)).
+    description: DH parameters the host should have generated.
     type: dict
+    suboptions:
+      path:
+        description: The file.
+        type: path
+        required: true
+      bits:
+        description: Their size.
+        type: int
+        required: true
   updates:
     description:
       - The options of M(ucproxy.nginx.update_status) (without O(ucproxy.nginx.update_status#module:release),
         which comes from the host); omitted, nothing about updates is read. Read only once nginx is installed.
     type: dict
+    suboptions:
+      binary_upgrade:
+        description: As O(ucproxy.nginx.update_status#module:binary_upgrade).
+        type: path
+        required: true
+      own_source:
+        description: As O(ucproxy.nginx.update_status#module:own_source).
+        type: path
+        required: true
+      add_source:
+        description: As O(ucproxy.nginx.update_status#module:add_source).
+        type: bool
+        default: false
+      restart_policy:
+        description: As O(ucproxy.nginx.update_status#module:restart_policy).
+        type: bool
+        default: false
 author:
   - ucproxy.nginx developers (@ucproxy)
 """
@@ -133,10 +182,6 @@ uncached_packages:
   description: Missing packages apt's lists do not offer (the lists must be refreshed first).
   type: list
   elements: str
-  returned: when supported
-apt_usable:
-  description: Whether python3-apt, which Ansible's apt module needs in check mode, is installed.
-  type: bool
   returned: when supported
 nginx_installed:
   description: Whether nginx is installed (else the versions are those apt would install).
@@ -192,7 +237,8 @@ retired_sites:
   elements: dict
   returned: when supported
 selfsigned:
-  description: For each of O(selfsigned), C(certificate) and C(reason), why it must be made again (empty when it is as wanted).
+  description: For each of O(selfsigned), C(certificate) and C(reason), why it must be made again (empty
+    when it is as wanted).
   type: list
   elements: dict
   returned: when supported
@@ -245,17 +291,21 @@ def distribution():
 
 
 def packages(module, wanted):
-    """(missing, uncached, python3-apt installed) of the wanted packages."""
-    names = sorted(set(wanted) | {"python3-apt"})
-    _rc, out, _err = module.run_command(["dpkg-query", "--show", "--showformat", "${Package} ${Status}\n"] + names)
+    """(missing, uncached) of the wanted packages: not installed, and of those the ones apt's lists do
+    not offer."""
+    _rc, out, _err = module.run_command(["dpkg-query", "--show", "--showformat", "${Package} ${Status}\n"] + wanted)
     installed = {line.split()[0] for line in out.splitlines() if line.endswith(" install ok installed")}
     missing = [name for name in wanted if name not in installed]
     uncached = []
     if missing:
         _rc, policy, _err = module.run_command(["apt-cache", "policy"] + missing)
-        offered = set(re.findall(r"^(\S+):\n(?:  .*\n)*?  Candidate: (?!\(none\))", policy + "\n", re.M))
-        uncached = [name for name in missing if name not in offered]
-    return missing, uncached, "python3-apt" in installed
+        uncached = [name for name in missing if name not in offered(policy)]
+    return missing, uncached
+
+
+def offered(policy):
+    """The packages `apt-cache policy` names with an install candidate."""
+    return set(re.findall(r"^(\S+):\n(?:  .*\n)*?  Candidate: (?!\(none\))", policy + "\n", re.M))
 
 
 def versions(module):
@@ -448,12 +498,12 @@ def main():
     facts = distribution()
     if facts["os_family"] != "Debian":
         module.exit_json(changed=False, supported=False, **facts)
-    missing, uncached, apt_usable = packages(module, params["packages"])
+    missing, uncached = packages(module, params["packages"])
     installed, nginx_version, openssl_version = versions(module)
     crypto = _crypto()
     result = dict(
         supported=True, **facts,
-        missing_packages=missing, uncached_packages=uncached, apt_usable=apt_usable,
+        missing_packages=missing, uncached_packages=uncached,
         nginx_installed=installed, nginx_version=nginx_version, openssl_version=openssl_version,
         ipv6=os.path.exists("/proc/net/if_inet6"), host_nofile=host_nofile(), nginx_nofile=nginx_nofile(),
         services=services(module, params["services"]),

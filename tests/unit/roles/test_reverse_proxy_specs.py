@@ -80,9 +80,10 @@ def test_site_keys_are_those_of_a_site_typed_like_their_variables():
             {k: single.get(k) for k in ("type", "elements", "choices", "options")}, key
 
 
-def test_each_site_binds_every_site_key():
-    include = yaml.safe_load((ROLE / "tasks" / "for_each_site.yml").read_text())[0]
-    assert include["vars"] == {variable(key): f"{{{{ __reverse_proxy_site.{variable(key)} }}}}" for key in SITE_KEYS}
+def test_the_site_keys_are_generated_from_the_single_site_options():
+    script = Path(__file__).resolve().parents[3] / "scripts" / "site_options.py"
+    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
 
 
 def test_readme_variable_table_is_generated_from_the_specs():
