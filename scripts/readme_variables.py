@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import yaml
+from generated_section import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -45,16 +46,7 @@ def table() -> str:
 
 
 def main() -> int:
-    text = README.read_text()
-    start, stop = text.index(BEGIN) + len(BEGIN), text.index(END)
-    updated = text[:start] + "\n" + table() + "\n" + text[stop:]
-    if "--check" in sys.argv:
-        if updated != text:
-            print("README.md variable table is stale: run scripts/readme_variables.py", file=sys.stderr)
-            return 1
-        return 0
-    README.write_text(updated)
-    return 0
+    return write_section(README, BEGIN, END, "\n" + table() + "\n", "scripts/readme_variables.py")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import yaml
+from generated_section import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "roles" / "reverse_proxy" / "meta" / "argument_specs.yml"
@@ -43,18 +44,8 @@ def generated(options: dict) -> str:
 
 
 def main() -> int:
-    text = SPECS.read_text()
-    options = yaml.safe_load(text)["argument_specs"]["main"]["options"]
-    start, stop = text.index(BEGIN) + len(BEGIN), text.index(END)
-    updated = text[:start] + generated(options) + text[stop:]
-    if "--check" in sys.argv:
-        if updated != text:
-            print(f"{SPECS.relative_to(ROOT)}: the sub-options of reverse_proxy_sites are stale: run scripts/site_options.py",
-                  file=sys.stderr)
-            return 1
-        return 0
-    SPECS.write_text(updated)
-    return 0
+    options = yaml.safe_load(SPECS.read_text())["argument_specs"]["main"]["options"]
+    return write_section(SPECS, BEGIN, END, generated(options), "scripts/site_options.py")
 
 
 if __name__ == "__main__":

@@ -279,8 +279,9 @@ def distribution():
     try:
         with open("/etc/os-release", encoding="utf-8") as text:
             for line in text:
-                key, _, value = line.strip().partition("=")
-                release[key] = value.strip('"')
+                key, equals, value = line.strip().partition("=")
+                if equals:
+                    release[key] = value.strip('"')
     except OSError:
         pass
     family = release.get("ID", "") + " " + release.get("ID_LIKE", "")

@@ -13,7 +13,8 @@ codes and one status line as Nagios, Icinga, Checkmk, Zabbix and Sensu expect:
               fails, or a certificate expires within --critical days or has expired
   3 UNKNOWN   bad arguments or an unreadable settings file
 
-Defaults come from the settings file the reverse_proxy role writes (--config); arguments win.
+The paths and thresholds come from the settings file the reverse_proxy role writes (--config,
+from the role's variables) or from the arguments, which win.
 On a proxy with several sites the settings list them, and each one is checked (its own name,
 UCServer and certificates; the worst state counts) unless -H names one.
 """
@@ -48,17 +49,15 @@ def arguments(argv):
     parser.add_argument("-H", "--server-name", help="public name to connect with (SNI and Host)")
     parser.add_argument("-I", "--address", help="address of the proxy (default: 127.0.0.1)")
     parser.add_argument("-p", "--port", type=int, help="https port (default: 443)")
-    parser.add_argument("--path", help="path of the plain request (default: /)")
-    parser.add_argument("--websocket-path", help="path of the WebSocket upgrade, '' to skip "
-                                                 "(default: /ws/client/websocket)")
+    parser.add_argument("--path", help="path of the plain request")
+    parser.add_argument("--websocket-path", help="path of the WebSocket upgrade, '' to skip")
     parser.add_argument("-C", "--certificate", action="append", dest="certificates",
                         help="a certificate file to check as well (repeat for several)")
-    parser.add_argument("-w", "--warning", type=int, help="days before expiry for WARNING (default: 21)")
-    parser.add_argument("-c", "--critical", type=int, help="days before expiry for CRITICAL (default: 7)")
+    parser.add_argument("-w", "--warning", type=int, help="days before expiry for WARNING")
+    parser.add_argument("-c", "--critical", type=int, help="days before expiry for CRITICAL")
     parser.add_argument("-t", "--timeout", type=float, help="seconds for each request (default: 10)")
     args = parser.parse_args(argv)
-    settings = {"address": "127.0.0.1", "port": 443, "path": "/", "websocket_path": "/ws/client/websocket",
-                "certificates": [], "warning": 21, "critical": 7, "timeout": 10.0}
+    settings = {"address": "127.0.0.1", "port": 443, "certificates": [], "timeout": 10.0}
     explicit_config = args.config != CONFIG
     if os.path.exists(args.config) or explicit_config:
         try:
@@ -75,6 +74,10 @@ def arguments(argv):
 
 def valid(settings):
     """One check's settings, with numbers as numbers, or Unknown."""
+    missing = [name for name in ("path", "websocket_path", "warning", "critical") if name not in settings]
+    if missing:
+        raise Unknown("no %s: give %s or the settings file the role writes" % (
+            ", ".join(missing), ", ".join("--" + name.replace("_", "-") for name in missing)))
     for name, kind in (("port", int), ("warning", int), ("critical", int), ("timeout", float)):
         try:
             settings[name] = kind(settings[name])

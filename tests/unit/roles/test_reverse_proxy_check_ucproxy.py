@@ -2,6 +2,7 @@
 TLS server on loopback that answers as nginx would: states, status line and performance data as
 the monitoring-plugins conventions want them."""
 import importlib.util
+import json
 import re
 import socket
 import sys
@@ -9,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from loopback_proxy import Proxy, certificate_file, nginx
 
@@ -30,13 +32,26 @@ def proxy(tmp_path, request):
     server.close()
 
 
+# The settings the role writes with its defaults (roles/reverse_proxy/vars/main/monitoring.yml).
+DEFAULTS = yaml.safe_load((ROOT / "roles" / "reverse_proxy" / "defaults" / "main.yml").read_text())
+ROLE_SETTINGS = {"path": DEFAULTS["reverse_proxy_health_gate_path"],
+                 "websocket_path": DEFAULTS["reverse_proxy_health_gate_websocket_path"],
+                 "warning": DEFAULTS["reverse_proxy_certificate_warning_days"],
+                 "critical": DEFAULTS["reverse_proxy_certificate_critical_days"]}
+
+
+def settings_file(directory, **settings):
+    """A settings file as the role writes it, with these settings on top of the role's defaults."""
+    path = Path(directory) / "check_ucproxy.json"
+    path.write_text(json.dumps(dict(ROLE_SETTINGS, **settings)))
+    return str(path)
+
+
 def run(capsys, *args):
-    """check_ucproxy with these arguments (and empty settings unless --config is given); (exit code,
-    status line, performance data)."""
-    with tempfile.NamedTemporaryFile("w", suffix=".json") as empty:
-        empty.write("{}")
-        empty.flush()
-        code = check_ucproxy.main(list(args) if "--config" in args else ["--config", empty.name, *args])
+    """check_ucproxy with these arguments (and the role's default settings unless --config is given);
+    (exit code, status line, performance data)."""
+    with tempfile.TemporaryDirectory() as directory:
+        code = check_ucproxy.main(list(args) if "--config" in args else ["--config", settings_file(directory), *args])
     line = capsys.readouterr().out.strip()
     assert "\n" not in line
     text, _bar, perfdata = line.partition(" | ")
@@ -46,9 +61,8 @@ def run(capsys, *args):
 
 def test_a_healthy_proxy_is_ok_with_days_left_in_the_performance_data(capsys, tmp_path):
     proxy = Proxy(tmp_path, nginx(), days=90)
-    config = tmp_path / "check.json"
-    config.write_text(f'{{"server_name": "uc.example.com", "port": {proxy.port}}}')
-    code, text, perfdata = run(capsys, "--config", str(config))
+    config = settings_file(tmp_path, server_name="uc.example.com", port=proxy.port)
+    code, text, perfdata = run(capsys, "--config", config)
     assert code == 0, text
     assert text == "UCPROXY OK - https and WebSocket through uc.example.com answer (200, 101); certificates valid for 89+ days"
     # The served certificate (ECDSA here; the RSA-only handshake finds none), alerting below 21 and 7.
@@ -115,9 +129,8 @@ def test_help_explains_the_states(capsys):
 
 @pytest.mark.parametrize("proxy", [nginx()], indirect=True)
 def test_numbers_written_as_text_in_the_settings_are_read_as_numbers(proxy, capsys, tmp_path):
-    config = tmp_path / "check.json"
-    config.write_text(f'{{"server_name": "uc.example.com", "port": "{proxy.port}", "warning": "21", "critical": "7"}}')
-    code, text, _perfdata = run(capsys, "--config", str(config))
+    config = settings_file(tmp_path, server_name="uc.example.com", port=str(proxy.port), warning="21", critical="7")
+    code, text, _perfdata = run(capsys, "--config", config)
     assert code == 0, text
 
 
@@ -129,11 +142,10 @@ def test_every_site_of_the_settings_is_checked_and_the_worst_state_counts(capsys
         return nginx(plain_status=502)(head) if "b.example.com" in head else healthy(head)
 
     proxy = Proxy(tmp_path, answer)
-    config = tmp_path / "check.json"
-    config.write_text(f'{{"server_name": "a.example.com", "port": {proxy.port}, "sites": ['
-                      '{"server_name": "a.example.com", "path": "/", "websocket_path": "/ws/client/websocket"}, '
-                      '{"server_name": "b.example.com", "path": "/b-health", "websocket_path": ""}]}')
-    code, text, perfdata = run(capsys, "--config", str(config))
+    config = settings_file(tmp_path, server_name="a.example.com", port=proxy.port, sites=[
+        {"server_name": "a.example.com", "path": "/", "websocket_path": "/ws/client/websocket"},
+        {"server_name": "b.example.com", "path": "/b-health", "websocket_path": ""}])
+    code, text, perfdata = run(capsys, "--config", config)
     assert code == 1, text
     assert text.startswith("UCPROXY WARNING - a.example.com: https and WebSocket through a.example.com answer (200, 101)")
     assert "; b.example.com: proxy answers, but the UCServer behind it does not (https://b.example.com/b-health: 502)" \
@@ -141,8 +153,17 @@ def test_every_site_of_the_settings_is_checked_and_the_worst_state_counts(capsys
     assert [item.split("=")[0] for item in perfdata] == ["a.example.com_time", "a.example.com_days_ecdsa",
                                                          "b.example.com_time", "b.example.com_days_ecdsa"]
     # -H checks one name only, with its site's paths.
-    code, text, _perfdata = run(capsys, "--config", str(config), "-H", "a.example.com")
+    code, text, _perfdata = run(capsys, "--config", config, "-H", "a.example.com")
     assert code == 0 and "b.example.com" not in text, text
-    code, text, _perfdata = run(capsys, "--config", str(config), "-H", "b.example.com")
+    code, text, _perfdata = run(capsys, "--config", config, "-H", "b.example.com")
     assert text == "UCPROXY WARNING - proxy answers, but the UCServer behind it does not " \
                    "(https://b.example.com/b-health: 502)"
+
+
+def test_without_the_settings_file_the_paths_and_thresholds_must_be_given(capsys, tmp_path):
+    empty = tmp_path / "empty.json"
+    empty.write_text("{}")
+    code, text, _perfdata = run(capsys, "--config", str(empty), "-H", "uc.example.com", "--path", "/")
+    assert code == 3
+    assert text == ("UCPROXY UNKNOWN - no websocket_path, warning, critical: give --websocket-path, --warning, "
+                    "--critical or the settings file the role writes")

@@ -102,8 +102,8 @@ def records(*entries, **changes):
 
 
 def test_a_1x_inventory_is_one_record_with_the_files_1x_wrote():
-    [site] = sites.reverse_proxy_site_records(dict(DEFAULTS, reverse_proxy_server_names=["uc.example.test"],
-                                                    reverse_proxy_upstream_host="uc"))
+    single = dict(DEFAULTS, reverse_proxy_server_names=["uc.example.test"], reverse_proxy_upstream_host="uc")
+    [site] = sites.reverse_proxy_site_records(single)
     assert (site["name"], site["first"], site["config"], site["link"]) == (
         "reverseproxy", True, "/etc/nginx/sites-available/reverseproxy", "/etc/nginx/sites-enabled/reverseproxy")
     assert site["certificates"] == [{"certificate": "/etc/nginx/tls/reverseproxy.fullchain.pem",
@@ -159,8 +159,8 @@ def test_a_files_mode_site_copies_each_named_certificate_to_its_own_pair():
                           certificate_key_file="files/a.key", certificate_ecdsa_file="files/a-ec.crt",
                           certificate_ecdsa_key_file="files/a-ec.key"))
     assert [p["key"] for p in site["certificates"]] == ["/etc/nginx/tls/alpha.key", "/etc/nginx/tls/alpha.ecdsa.key"]
-    assert [f["path"] for f in site["controller_files"]] == ["files/a.crt", "files/a.key", "files/a-ec.crt",
-                                                            "files/a-ec.key"]
+    assert [f["path"] for f in site["controller_files"]] == [
+        "files/a.crt", "files/a.key", "files/a-ec.crt", "files/a-ec.key"]
 
 
 def test_a_retired_site_loses_every_file_the_role_wrote_for_it_also_those_of_1x():

@@ -42,8 +42,8 @@ ECDSA = ec.generate_private_key(ec.SECP256R1())
     (RSA, list(reversed(NAMES)), 365, "rsa", "the names changed"),
     (RSA, NAMES, 29, "rsa", "it expires within 30 days"),
 ])
-def test_a_self_signed_certificate_is_made_again_only_when_it_is_not_as_wanted(tmp_path, key, names, days,
-                                                                                 wanted_type, reason):
+def test_a_self_signed_certificate_is_made_again_only_when_it_is_not_as_wanted(
+        tmp_path, key, names, days, wanted_type, reason):
     wanted = dict(write_pair(tmp_path, key, names, days), type=wanted_type)
     assert host_state.selfsigned_reason(wanted, 30, CRYPTO) == reason
 
