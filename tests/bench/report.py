@@ -30,10 +30,12 @@ def table(guide, role, websockets, changes):
     lines = ["| Measure | Guide | Role | Role ÷ guide |", "| --- | ---: | ---: | ---: |"]
     for label, g, r in rows:
         lines.append(f"| {label} | {g} | {r} | {_ratio(r, g)} |")
-    lines.append(f"| Converge on a fresh host (s) | manual; its 4096-bit dhparam alone takes > 15 min | "
+    lines.append(f"| Converge on a fresh host, over SSH (s) | manual; its 4096-bit dhparam alone takes > 15 min | "
                  f"{role['converge_fresh_s']:.1f} | – |")
-    lines.append(f"| Re-run (s), changed tasks | – | {role['converge_rerun_s']:.1f}, changed={role['rerun_changed']} | – |")
-    lines.append(f"| Re-run over `podman exec` instead of SSH (s) | – | {role['converge_rerun_podman_s']:.1f} | – |")
+    lines.append(f"| No-change run, over SSH (s) | – | {role['no_change_s']:.1f} | – |")
+    lines.append(f"| … tasks it runs (ok=) and skips (skipped=); changed= | – | ok={role['no_change_ok']}, "
+                 f"skipped={role['no_change_skipped']}; changed={role['no_change_changed']} | – |")
+    lines.append(f"| No-change run over `podman exec` instead of SSH (s) | – | {role['no_change_podman_s']:.1f} | – |")
     return "\n".join(lines)
 
 
@@ -76,9 +78,11 @@ def targets(guide, role, websockets):
                                                 role["handshakes_ecdsa"] / guide["handshakes_ecdsa"]) >= 2,
          f"RSA {role['handshakes_rsa'] / guide['handshakes_rsa']:.1f}x, "
          f"ECDSA {role['handshakes_ecdsa'] / guide['handshakes_ecdsa']:.1f}x"),
-        ("fresh converge <= 60 s", role["converge_fresh_s"] <= 60, f"{role['converge_fresh_s']:.1f} s"),
-        ("re-run <= 10 s with changed=0", role["converge_rerun_s"] <= 10 and role["rerun_changed"] == 0,
-         f"{role['converge_rerun_s']:.1f} s, changed={role['rerun_changed']}"),
+        ("fresh converge <= 20 s on one proxy over SSH", role["converge_fresh_s"] <= 20,
+         f"{role['converge_fresh_s']:.1f} s"),
+        ("no-change run <= 10 s over SSH, with changed=0", role["no_change_s"] <= 10 and role["no_change_changed"] == 0,
+         f"{role['no_change_s']:.1f} s, changed={role['no_change_changed']} "
+         f"(ok={role['no_change_ok']}, skipped={role['no_change_skipped']})"),
         ("0 failed requests and 0 dropped WebSockets across the changes",
          role["change_failed_requests"] == 0 and role["change_dropped_ws"] == 0,
          f"{role['change_failed_requests']} failed, {role['change_dropped_ws']} dropped "
@@ -127,9 +131,12 @@ How it was measured (tests/bench/):
 - **Role**: `ansible-playbook site.yml` on a fresh container of the same image (defaults, self-signed
   certificate; ECDSA via `reverse_proxy_certificate_key_type: ecdsa`). Changes go through the role
   (a header value changes), which reloads. Converge times are taken over SSH with pipelining (sshd
-  installed in the container before the clock starts), the way an admin reaches a proxy; the
-  same re-run over the podman connection (several `podman exec` per task, no pipelining) is shown
-  for comparison.
+  installed in the container before the clock starts), the way an admin reaches a proxy. apt's lists
+  are deleted after sshd is installed, as image builds and cleaned hosts do, so the fresh converge
+  includes the role's refresh of them. The no-change run is the same playbook once more: its time,
+  and from its play recap the tasks it runs (`ok=`, changed ones included) and skips (`skipped=`).
+  The same no-change run over the podman connection (several `podman exec` per task, no
+  pipelining) is shown for comparison.
 - WebSockets: `ws_load.py` opens {websockets} WebSockets through the proxy from several processes (at
   most 50 handshakes in flight each), echoes a message on each, holds them while nginx's memory is
   read, then echoes again. Every loop is bounded in count and time.
@@ -153,8 +160,9 @@ How it was measured (tests/bench/):
   stand-in directly in the same run, and the proxied rates are compared with that ceiling. The
   guide stays far below it (the proxy is its limit); the role comes close to it, so for the role
   the ratio is a lower bound of what the proxy could carry.
-- Re-run time is Ansible's per-task cost (about 30 tasks, each a Python start on the host); over
-  the podman connection each task adds several `podman exec` and a file copy.
+- The no-change run's time is Ansible's per-task cost ({role['no_change_ok']} tasks run, each a Python
+  start on the host over SSH); over the podman connection each task adds several `podman exec` and a
+  file copy.
 
 {failover}""".rstrip() + "\n")
     return text
