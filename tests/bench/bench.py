@@ -18,6 +18,7 @@ NETWORK, PROXY, UCSERVER, CLIENT = "ucproxy-bench", "bench-proxy", "bench-ucserv
 NAME = "uc.example.test"
 WEBSOCKETS = int(os.environ.get("BENCH_WEBSOCKETS", "10000"))
 CHANGES = 3
+CHANGE_WEBSOCKETS = 200  # held while the configuration changes
 IMAGES = {key: os.environ[key] for key in ("UCPROXY_IMAGE_DEBIAN12", "UCPROXY_IMAGE_TOOLS")}
 
 
@@ -60,8 +61,9 @@ def setup():
     # shares the two cores with the proxy and must not be what limits a figure.
     pexec(CLIENT, "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nghttp2-client"
                   " >/dev/null")
-    for script in ("ws_load.py", "tls_load.py", "request_stream.py"):
-        run(["podman", "cp", str(ROOT / "tests/bench" / script), f"{CLIENT}:/opt/{script}"])
+    for script in ("tests/bench/ws_load.py", "tests/bench/tls_load.py", "tests/bench/request_stream.py",
+                   "tests/clients/uclogin.py"):
+        run(["podman", "cp", str(ROOT / script), f"{CLIENT}:/opt/{Path(script).name}"])
 
 
 def point_client_at_proxy(cafile_on_proxy):
@@ -190,10 +192,12 @@ def nginx_rss_kib():
 
 
 def hold_websockets(proxy_ip, count, during=None):
-    """Opens `count` WebSockets, runs `during()` while they are held, then checks each again."""
+    """Opens `count` WebSockets (each client process logs in once and holds its sockets on the
+    UCServer's own path with its session), runs `during()` while they are held, then checks each
+    again."""
     pexec(CLIENT, "rm -f /tmp/ws-ready.* /tmp/ws-release")
     processes = max(1, min(4, count // 500))
-    command = (f"python3 /opt/ws_load.py wss://{NAME}/bench/websocket --ip {proxy_ip} --cafile /tmp/proxy-ca.pem "
+    command = (f"python3 /opt/ws_load.py {NAME} --ip {proxy_ip} --cafile /tmp/proxy-ca.pem "
                f"--connections {count} --processes {processes} --ready /tmp/ws-ready --release /tmp/ws-release")
     load = subprocess.Popen(["podman", "exec", CLIENT, "sh", "-c", command], stdout=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 420
@@ -211,9 +215,10 @@ def measure(label, proxy_ip, results, apply_change):
     log(f"{label}: {WEBSOCKETS} WebSockets")
     baseline = nginx_rss_kib()
     held, rss = hold_websockets(proxy_ip, WEBSOCKETS, nginx_rss_kib)
-    results["ws_attempted"], results["ws_echoed"] = held["attempted"], held["first_echo"]
-    results["ws_errors"] = held["errors"]
-    results["rss_per_ws_kib"] = (rss - baseline) / max(held["opened"], 1)
+    results.update(ws_logins=held["logins"], ws_attempted=held["attempted"], ws_opened=held["opened"],
+                   ws_echoed=held["first_echo"], ws_errors=held["errors"])
+    # No socket held, no memory per socket.
+    results["rss_per_ws_kib"] = (rss - baseline) / held["opened"] if held["opened"] else None
     log(f"{label}: {json.dumps(held)}")
     log(f"{label}: keep-alive throughput, through the proxy and direct")
     proxied = wrk(f"https://{NAME}/ws/client/poll", 32, 10)
@@ -222,7 +227,7 @@ def measure(label, proxy_ip, results, apply_change):
     log(f"{label}: latency under moderate load")
     latency = wrk(f"https://{NAME}/ws/client/poll", 8, 10, latency=True)
     results.update(p50_ms=to_ms(latency["p50"]), p99_ms=to_ms(latency["p99"]))
-    log(f"{label}: {CHANGES} configuration changes during requests and 200 held WebSockets")
+    log(f"{label}: {CHANGES} configuration changes during requests and {CHANGE_WEBSOCKETS} held WebSockets")
 
     def changes():
         load = subprocess.Popen(["podman", "exec", CLIENT, "python3", "/opt/request_stream.py", "--connections", "8",
@@ -234,10 +239,11 @@ def measure(label, proxy_ip, results, apply_change):
             time.sleep(5)
         return json.loads(load.communicate(timeout=120)[0].strip().splitlines()[-1])
 
-    held, stream = hold_websockets(proxy_ip, 200, changes)
+    held, stream = hold_websockets(proxy_ip, CHANGE_WEBSOCKETS, changes)
+    # Only sockets that were open and echoing before the changes can be dropped by them.
     results.update(change_requests=stream["requests"], change_failed_requests=stream["failed"],
                    change_retried_requests=stream["retried"], change_errors=stream["errors"],
-                   change_dropped_ws=held["first_echo"] - held["final_echo"])
+                   change_held_ws=held["first_echo"], change_dropped_ws=held["first_echo"] - held["final_echo"])
     log(f"{label}: {json.dumps(results)}")
 
 
@@ -270,7 +276,7 @@ def main():
     log("writing docs/benchmarks.md and docs/benchmarks.png")
     sys.path.insert(0, str(Path(__file__).parent))
     from report import write_report
-    print(write_report(guide, role, machine, WEBSOCKETS, CHANGES))
+    print(write_report(guide, role, machine, WEBSOCKETS, CHANGES, CHANGE_WEBSOCKETS))
 
 
 if __name__ == "__main__":
