@@ -3,8 +3,6 @@ import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
 NOT_MEASURED = "not measured"
 
 
@@ -43,9 +41,9 @@ def compared(label, guide, role, digits=0):
 
 
 def table(guide, role, websockets, changes, change_websockets):
-    both = (guide, role)
     lines = ["| Measure | Guide | Role | Role ÷ guide |", "| --- | ---: | ---: | ---: |",
-             compared(f"WebSockets opened and echoed (of {websockets})", *map(websockets_echoed, both))]
+             compared(f"WebSockets opened and echoed (of {websockets})", websockets_echoed(guide),
+                      websockets_echoed(role))]
     for label, key, digits in [
         ("Keep-alive requests/s through the proxy", "proxied_rps", 0),
         ("Same client directly against the stand-in", "direct_rps", 0),
@@ -61,7 +59,8 @@ def table(guide, role, websockets, changes, change_websockets):
     ]:
         lines.append(compared(label, guide[key], role[key], digits))
     lines.append(row(f"Dropped WebSockets during {changes} changes (of those held, at most {change_websockets})",
-                     dropped_cell(guide), dropped_cell(role), ratio(*map(dropped_websockets, (role, guide)))))
+                     dropped_cell(guide), dropped_cell(role),
+                     ratio(dropped_websockets(role), dropped_websockets(guide))))
     lines += [
         row("Converge on a fresh host, over SSH (s)", "manual; its 4096-bit dhparam alone takes > 15 min",
             f"{role['converge_fresh_s']:.1f}"),
