@@ -1,12 +1,12 @@
-"""A 1.x inventory deploys what it deployed before: the previous release's role (the collection as
-it was just before galaxy.yml got the current version, taken from git), run on a proxy this release
-converged with the same single-site variables, changes no configuration: every file the old role
-renders or places (nginx.conf, the site file, certificates, keys, DH parameters, check settings,
-fail2ban and systemd files) is byte for byte what this release wrote, and nginx is not even
-reloaded. Only the programs the role installs (the monitoring check) are the old release's own.
-One exception, for a previous release before 1.5: it names OpenSSL's patch level in nginx.conf's
-profile comment, where 1.5 names only the release series (so that a security update of OpenSSL
-changes no file); that line, and the reload it brings, may differ."""
+"""A 1.x inventory deploys what it deployed before. The previous release's role (the collection as
+it was just before galaxy.yml got the current version, taken from git) converges the Debian 12
+proxy with the scenario's single-site variables, as it would before an upgrade; then this
+release converges it again, as after the upgrade. Every file the old role rendered or placed
+(nginx.conf, the site file, certificates, keys, DH parameters, check settings, fail2ban, apt and
+systemd files) is byte for byte what this release writes, so the upgrade neither changes nor
+reloads nginx. Only the programs the role installs (the monitoring check and its probe) are each
+release's own, and the files 1.x kept per site that belong to the host now
+(/var/lib/ucproxy-nginx/<site>.applied) are removed."""
 import re
 import subprocess
 
@@ -16,16 +16,14 @@ import yaml
 from molecule_support import CONVERGE, REPO, run_playbook
 
 PROXY = "ucproxy-deb12"
-# The programs a release brings along (not configuration): the old role puts its own version back.
-PROGRAMS = {"The monitoring check is installed at /usr/local/lib/ucproxy-nginx/check_ucproxy",
-            "The probe the check shares with the health gate is in place"}
-
-
-# Before 1.5: the tasks that rewrite the profile comment in nginx.conf, and the only lines they may change.
-COMMENT_REWRITE = {"Nginx main configuration carries the TLS profile",
-                   "Nginx runs the new configuration (reload, or restart for a new open-file limit)",
-                   "Digest is written", "Backups of replaced files are removed"}
-COMMENT_LINE = re.compile(r'^[-+] +# TLS profile "[a-z]+" for nginx [0-9.]+ with OpenSSL [0-9.]+[.]$')
+testinfra_hosts = [f"podman://{PROXY}"]
+# Everything the role writes, and what each file is: path, mode, owner and content checksum (a
+# link: its target).
+ROLE_FILES = ("/etc/nginx /etc/fail2ban/jail.d /etc/fail2ban/filter.d /etc/fail2ban/action.d "
+              "/etc/systemd/system/nginx.service.d /etc/apt/apt.conf.d/52ucproxy-nginx /usr/sbin/policy-rc.d "
+              "/usr/local/lib/ucproxy-nginx /etc/ucproxy-nginx /var/lib/ucproxy-nginx")
+PROGRAMS = {"/usr/local/lib/ucproxy-nginx/check_ucproxy", "/usr/local/lib/ucproxy-nginx/proxy_probe.py"}
+FILES_OF_1X = re.compile(r"^/var/lib/ucproxy-nginx/[^/]+\.applied$")
 
 
 def git(*args: str) -> str:
@@ -46,31 +44,44 @@ def previous_release() -> str:
     return ""
 
 
-def test_the_previous_release_changes_nothing_on_a_proxy_this_release_deployed(tmp_path):
+def role_files(host) -> dict:
+    """Each file, link and directory the role writes, with what it is."""
+    listing = host.check_output(
+        f"find {ROLE_FILES} -xdev \\( -type f -printf '%p %m %u:%g ' -exec sh -c 'sha256sum < \"$1\"' _ {{}} \\; \\) "
+        "-o \\( -type l -printf '%p -> %l\\n' \\) -o \\( -type d -printf '%p/ %m %u:%g\\n' \\) 2>/dev/null || true")
+    return dict(line.split(" ", 1) for line in listing.splitlines() if line)
+
+
+def nginx_processes(host) -> str:
+    """The master and its workers: a reload replaces the workers."""
+    return host.check_output("pgrep -a nginx | sort")
+
+
+def test_an_upgrade_from_the_previous_release_changes_no_configuration(host, tmp_path):
     release = previous_release()
     collection = tmp_path / "ansible_collections" / "ucproxy" / "nginx"
     collection.mkdir(parents=True)
     archive = subprocess.run(["git", "-C", REPO, "archive", release], capture_output=True, check=True, timeout=60)
     subprocess.run(["tar", "-x", "-C", str(collection)], input=archive.stdout, check=True, timeout=60)
     old_version = yaml.safe_load((collection / "galaxy.yml").read_text())["version"]
+    this_release = role_files(host)
 
-    result = run_playbook(CONVERGE, args=("--limit", PROXY, "--diff"), env={"ANSIBLE_COLLECTIONS_PATH": str(tmp_path)})
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-3000:]
+    old = run_playbook(CONVERGE, args=("--limit", PROXY), env={"ANSIBLE_COLLECTIONS_PATH": str(tmp_path)})
+    assert old.returncode == 0, (old.stdout + old.stderr)[-3000:]
     # The old role ran, not this checkout's: the task files it included are the extracted release's.
-    assert "TASK [ucproxy.nginx.reverse_proxy : Nginx main configuration carries the TLS profile]" in result.stdout
-    included = re.findall(r"^included: (\S+) for ", result.stdout, re.M)
+    included = re.findall(r"^included: (\S+) for ", old.stdout, re.M)
     assert included and all(path.startswith(str(collection)) for path in included), included
-    tasks = re.findall(r"^TASK \[ucproxy\.nginx\.reverse_proxy : (.+?)\] \**$(.*?)(?=^TASK |^PLAY )",
-                       result.stdout, re.M | re.S)
-    changed = [task for task, body in tasks if re.search(rf"^changed: \[{PROXY}\]", body, re.M)]
-    print(f"\nrelease {old_version} ({release[:10]}) on {PROXY} changed: {changed}")
-    assert re.search(rf"^{PROXY}\s+: ok=\d+\s+changed={len(changed)}\s", result.stdout, re.M), output[-3000:]
-    allowed = PROGRAMS
-    if tuple(int(part) for part in old_version.split(".")[:2]) < (1, 5):
-        allowed = PROGRAMS | COMMENT_REWRITE
-        diff = dict(tasks).get("Nginx main configuration carries the TLS profile", "")
-        changed_lines = [line for line in diff.splitlines()
-                         if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))]
-        assert all(COMMENT_LINE.match(line) for line in changed_lines), changed_lines
-    assert set(changed) <= allowed, f"the previous release changed {sorted(set(changed) - allowed)}"
+    before_upgrade = role_files(host)
+    rendered_differently = {path for path in set(this_release) | set(before_upgrade)
+                            if this_release.get(path) != before_upgrade.get(path)
+                            and path not in PROGRAMS and not FILES_OF_1X.match(path)}
+    print(f"\nrelease {old_version} ({release[:10]}) on {PROXY}: files of 1.x "
+          f"{sorted(path for path in before_upgrade if FILES_OF_1X.match(path))}")
+    assert not rendered_differently, f"release {old_version} wrote these differently: {sorted(rendered_differently)}"
+    processes = nginx_processes(host)
+
+    upgrade = run_playbook(CONVERGE, args=("--limit", PROXY))
+    assert upgrade.returncode == 0, (upgrade.stdout + upgrade.stderr)[-3000:]
+    assert role_files(host) == this_release
+    assert nginx_processes(host) == processes, "the upgrade reloaded or restarted nginx"
+    assert not any(FILES_OF_1X.match(path) for path in role_files(host))
