@@ -30,8 +30,9 @@ def reverse_proxy_templates_of(paths):
 
 
 def reverse_proxy_changed_files(results):
-    """The files the results changed, each with its backup (if one was kept) and the host_files
-    entry that puts back what was there before: the backup's content, the link, or nothing."""
+    """The paths the results changed, the last change first (what is in a created directory goes
+    before it), each with its backup (if one was kept) and the host_files entry that puts back what
+    was there before: the backup's content, the link, or nothing (a created directory goes if empty)."""
     changed = []
     for entry in (entry for result in results for entry in _entries(result)):
         if "previous" in entry:  # ucproxy.nginx.host_files
@@ -45,11 +46,15 @@ def reverse_proxy_changed_files(results):
             restore = {"path": path, "copy_from": entry["backup_file"]}
         elif previous == "absent":
             restore = {"path": path, "state": "absent"}
-        else:  # a directory, or a file whose content stayed (only its mode or owner changed)
-            continue
-        changed.append(dict({"path": path, "restore": restore},
-                            **({"backup_file": entry["backup_file"]} if entry.get("backup_file") else {})))
-    return changed
+        else:  # a directory that was there, or a file whose content stayed (only its mode or owner changed)
+            restore = None
+        # The parent directories the write created came before it, the outermost first.
+        changed += [{"path": directory, "restore": {"path": directory, "state": "absent"}}
+                    for directory in reversed(entry.get("created_parents") or [])]
+        if restore:
+            changed.append(dict({"path": path, "restore": restore},
+                                **({"backup_file": entry["backup_file"]} if entry.get("backup_file") else {})))
+    return list(reversed(changed))
 
 
 class FilterModule:

@@ -365,9 +365,30 @@ CHECKS = (_site_errors, _upstream_errors, _health_gate_errors, _capacity_errors,
           _monitoring_errors, _security_update_errors, _high_availability_errors, _certificate_errors)
 
 
-def _site_list_errors(entries, known):
-    """The list itself: entries are dictionaries of site keys, each names itself and its server
-    names, and neither a site name nor a server name belongs to two sites."""
+# How an argument spec's types are checked for the keys of a site, which stand for single-site
+# options (the spec of reverse_proxy_sites describes its keys by reference to them).
+SPEC_TYPES = {"str": str, "path": str, "int": int, "bool": bool, "list": list, "dict": dict}
+
+
+def _spec_errors(name, value, spec):
+    """A value against an option's type, elements and choices, as the argument specs would check it."""
+    kind = SPEC_TYPES.get(spec.get("type"), object)
+    if value is None:
+        return []
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        return [f"{name}: {value!r} is not of type {spec['type']}"]
+    elements = SPEC_TYPES.get(spec.get("elements"), object)
+    if kind is list and not all(isinstance(element, elements) for element in value):
+        return [f"{name}: every element must be of type {spec['elements']}"]
+    if "choices" in spec and value not in spec["choices"]:
+        return [f"{name}: {value!r} is not one of {', '.join(map(str, spec['choices']))}"]
+    return []
+
+
+def _site_list_errors(entries, options):
+    """The list itself: entries are dictionaries of site keys, typed as the single-site options they
+    stand for, each names itself and its server names, and neither a site name nor a server name
+    belongs to two sites."""
     if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
         return ["reverse_proxy_sites: must be a list of sites, each a dictionary (name, server_names, ...)"]
     errors = []
@@ -382,11 +403,13 @@ def _site_list_errors(entries, known):
             errors.append(f"{site}.server_names: must be a list of DNS names")
             continue
         for key in sorted(set(map(str, entry)) - set(SITE_KEYS)):
-            if f"reverse_proxy_{key}" in known:
+            if f"reverse_proxy_{key}" in options:
                 errors.append(f"{site}.{key}: belongs to the host, not to a site (set reverse_proxy_{key})")
             else:
                 close = difflib.get_close_matches(key, SITE_KEYS, n=1)
                 errors.append(f"{site}.{key}: not a key of a site" + (f" (did you mean {close[0]}?)" if close else ""))
+        for key in (key for key in SITE_KEYS if key in entry and isinstance(options, dict)):
+            errors += _spec_errors(f"{site}.{key}", entry[key], options.get(variable(key), {}))
         for server_name in entry.get("server_names") or []:
             owner = owners.setdefault(str(server_name).lower(), names[index])
             if owner != names[index]:
@@ -415,13 +438,14 @@ def _in_site(message, site):
 
 
 def reverse_proxy_input_errors(variables, known):
-    """All problems with the role's inputs; `known` lists the role's option names. With
-    reverse_proxy_sites, every site is checked with the single-site variables as its defaults, and
-    messages about a site's values name the site and its key."""
+    """All problems with the role's inputs; `known` is the role's options (their argument specs, or
+    only their names). With reverse_proxy_sites, every site's keys are checked against the specs of
+    the single-site options they stand for, every site is checked with the single-site variables as
+    its defaults, and messages about a site's values name the site and its key."""
     v = dict(variables)
     errors = []
     for name in sorted(set(v) - set(known)):
-        close = difflib.get_close_matches(name, known, n=1)
+        close = difflib.get_close_matches(name, list(known), n=1)
         errors.append(f"{name}: not an option of the role" + (f" (did you mean {close[0]}?)" if close else ""))
     entries = v.get("reverse_proxy_sites") or []
     if entries:

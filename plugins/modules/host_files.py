@@ -15,10 +15,12 @@ description:
     mode or owner differs, atomically (a temporary file in the same directory, then renamed); missing
     parent directories are created (root, C(0755)).
   - Each result says what the path was before (C(previous), C(previous_src) of a link, and the
-    C(backup_file) of a replaced file with O(files[].backup)), which is what a rollback needs to put it back.
+    C(backup_file) of a replaced file with O(files[].backup)) and which parent directories it created,
+    which is what a rollback needs to put it back.
   - "With O(pending_marker), the marker file is created before the first change (and when O(pending) is
-    true even if nothing changes). A run interrupted after this call leaves it, so the next run knows
-    the files on disk are not the ones the service runs. Removing it is the caller's job."
+    true even if nothing changes), and reported first among the results. A run interrupted after this
+    call leaves it, so the next run knows the files on disk are not the ones the service runs. Removing
+    it is the caller's job."
   - Supports check mode and diff mode; a file given as O(files[].secret_content) never shows in a diff
     or in the module's arguments.
 options:
@@ -33,7 +35,7 @@ options:
         type: path
         required: true
       state:
-        description: What the path is to be.
+        description: What the path is to be; C(absent) removes a directory only when it is empty.
         type: str
         choices: [file, link, directory, absent]
         default: file
@@ -95,7 +97,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 results:
-  description: One entry per path, in order.
+  description: One entry per path, in order (after the O(pending_marker) this call created).
   returned: always
   type: list
   elements: dict
@@ -118,6 +120,10 @@ results:
     backup_file:
       description: The copy of the file it replaced or removed (with O(files[].backup)).
       type: str
+    created_parents:
+      description: Parent directories it created, innermost first.
+      type: list
+      elements: str
 """
 
 import grp
@@ -163,7 +169,8 @@ def _plan(entry):
     """Whether the entry changes anything, and what the path is now."""
     path, state, previous = entry["path"], entry["state"], _kind(entry["path"])
     if state == "absent":
-        return previous != "absent", previous
+        # A directory goes only when it is empty (a rollback removes what a run created, inside first).
+        return previous != "absent" and not (previous == "directory" and os.listdir(path)), previous
     if state == "link":
         return not (previous == "link" and os.readlink(path) == entry["src"]), previous
     uid, gid = _ids(entry)
@@ -178,13 +185,17 @@ def _plan(entry):
 
 
 def _parents(path):
-    parent = os.path.dirname(path)
-    if not os.path.isdir(parent):
-        os.makedirs(parent, 0o755)
+    """Creates the missing parent directories of path; the ones it created, innermost first."""
+    created, parent = [], os.path.dirname(path)
+    while not os.path.isdir(parent):
+        created.append(parent)
+        parent = os.path.dirname(parent)
+    for directory in reversed(created):
+        os.mkdir(directory, 0o755)
+    return created
 
 
 def _replace_with_file(path, content, mode, uid, gid):
-    _parents(path)
     handle, temporary = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), dir=os.path.dirname(path))
     try:
         os.fchmod(handle, int(mode, 8))
@@ -203,10 +214,14 @@ def _apply(module, entry, previous, result):
     replaced = previous == "file" and (state != "file" or _read(path) != _wanted(entry)[0])
     if replaced and entry["backup"]:
         result["backup_file"] = module.backup_local(path)
+    if state != "absent":
+        result["created_parents"] = _parents(path)
     if state == "absent":
-        os.unlink(path)
+        if previous == "directory":
+            os.rmdir(path)
+        else:
+            os.unlink(path)
     elif state == "link":
-        _parents(path)
         temporary = "%s.%d.tmp-link" % (path, os.getpid())
         os.symlink(entry["src"], temporary)
         os.rename(temporary, path)
@@ -215,7 +230,7 @@ def _apply(module, entry, previous, result):
         if previous not in ("directory", "absent"):
             os.unlink(path)
         if previous != "directory":
-            os.makedirs(path, int(entry["mode"] or "0755", 8))
+            os.mkdir(path, int(entry["mode"] or "0755", 8))
         os.chmod(path, int(entry["mode"] or "0755", 8))
         os.chown(path, uid, gid)
     else:
@@ -267,14 +282,17 @@ def main():
         supports_check_mode=True,
     )
     entries = module.params["files"]
-    plans = [_plan(entry) for entry in entries]
     results, diffs = [], []
-    if not module.check_mode and module.params["pending_marker"] and (
-            module.params["pending"] or any(changed for changed, _previous in plans)):
-        marker = module.params["pending_marker"]
-        _parents(marker)
+    marker = module.params["pending_marker"]
+    if not module.check_mode and marker and not os.path.lexists(marker) and (
+            module.params["pending"] or any(_plan(entry)[0] for entry in entries)):
+        # Reported like any file it creates, so that a rollback removes it (and its directory) too.
+        results.append({"path": marker, "state": "file", "changed": True, "previous": "absent",
+                        "created_parents": _parents(marker)})
         open(marker, "a", encoding="ascii").close()
-    for entry, (changed, previous) in zip(entries, plans):
+    for entry in entries:
+        # As the path is now: an earlier entry may have emptied a directory this one removes.
+        changed, previous = _plan(entry)
         result = {"path": entry["path"], "state": entry["state"], "changed": changed, "previous": previous}
         if previous == "link":
             result["previous_src"] = os.readlink(entry["path"])

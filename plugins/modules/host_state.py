@@ -117,6 +117,21 @@ options:
         description: Their size.
         type: int
         required: true
+  nginx_open_files:
+    description:
+      - The open files each nginx worker should get. When the host allows fewer, and the running nginx
+        does not have the capped limit yet (the run that applies it), a warning names O(nginx_open_files.reason)
+        and the numbers; once nginx runs with it, the warning is not repeated.
+    type: dict
+    suboptions:
+      wanted:
+        description: Open files wanted per worker.
+        type: int
+        required: true
+      reason:
+        description: What asks for them (the variable and its value).
+        type: str
+        required: true
   updates:
     description:
       - The options of M(ucproxy.nginx.update_status) (without O(ucproxy.nginx.update_status#module:release),
@@ -488,6 +503,8 @@ def main():
             acme=dict(type="list", elements="str", default=[]),
             dhparam=dict(type="dict", options=dict(path=dict(type="path", required=True),
                                                    bits=dict(type="int", required=True))),
+            nginx_open_files=dict(type="dict", options=dict(wanted=dict(type="int", required=True),
+                                                            reason=dict(type="str", required=True))),
             updates=dict(type="dict", options=dict(
                 binary_upgrade=dict(type="path", required=True), own_source=dict(type="path", required=True),
                 add_source=dict(type="bool", default=False), restart_policy=dict(type="bool", default=False))),
@@ -519,6 +536,12 @@ def main():
         acme=[acme_state(lineage, crypto) for lineage in params["acme"]],
         dhparam_current=dhparam_current(params["dhparam"], crypto) if params["dhparam"] else False,
     )
+    wanted = params["nginx_open_files"]
+    if wanted and installed and wanted["wanted"] > result["host_nofile"] and result["nginx_nofile"] != str(
+            result["host_nofile"]):
+        module.warn("%s needs %d open files per nginx worker; this host allows %d, so nginx gets %d (fewer clients "
+                    "per worker than planned)." % (wanted["reason"], wanted["wanted"], result["host_nofile"],
+                                                    result["host_nofile"]))
     if params["updates"] and installed:
         result["updates"] = report(module, facts["distribution_release"], **params["updates"])
     module.exit_json(changed=False, **result)

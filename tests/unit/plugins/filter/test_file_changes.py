@@ -26,13 +26,16 @@ def test_each_change_is_put_back_from_its_backup_its_link_or_by_removal():
          "previous_src": "/etc/nginx/sites-available/default"},
         {"path": "/etc/nginx/sites-enabled/alpha", "changed": True, "previous": "absent"},
         {"path": "/etc/nginx/tls", "changed": True, "previous": "directory"},
+        {"path": "/var/lib/x/y/marker", "changed": True, "previous": "absent",
+         "created_parents": ["/var/lib/x/y", "/var/lib/x"]},
         {"path": "/etc/nginx/tls/x.pem", "changed": False, "previous": "file"}]}
     crypto_loop = {"changed": True, "results": [
         {"changed": True, "filename": "/etc/nginx/tls/a.key", "backup_file": "/etc/nginx/tls/a.key.2~"},
         {"changed": True, "filename": "/etc/nginx/tls/b.key"},
         {"changed": False, "filename": "/etc/nginx/tls/c.key"}]}
     skipped = {"changed": False, "skipped": True}
-    assert reverse_proxy_changed_files([host_files, crypto_loop, skipped, {}]) == [
+    # The last change first: a created directory goes after what is in it.
+    assert reverse_proxy_changed_files([host_files, crypto_loop, skipped, {}]) == list(reversed([
         {"path": "/etc/nginx/nginx.conf", "backup_file": "/etc/nginx/nginx.conf.1~",
          "restore": {"path": "/etc/nginx/nginx.conf", "copy_from": "/etc/nginx/nginx.conf.1~"}},
         {"path": "/etc/nginx/sites-enabled/default",
@@ -40,6 +43,9 @@ def test_each_change_is_put_back_from_its_backup_its_link_or_by_removal():
                      "src": "/etc/nginx/sites-available/default"}},
         {"path": "/etc/nginx/sites-enabled/alpha",
          "restore": {"path": "/etc/nginx/sites-enabled/alpha", "state": "absent"}},
+        {"path": "/var/lib/x", "restore": {"path": "/var/lib/x", "state": "absent"}},
+        {"path": "/var/lib/x/y", "restore": {"path": "/var/lib/x/y", "state": "absent"}},
+        {"path": "/var/lib/x/y/marker", "restore": {"path": "/var/lib/x/y/marker", "state": "absent"}},
         {"path": "/etc/nginx/tls/a.key", "backup_file": "/etc/nginx/tls/a.key.2~",
          "restore": {"path": "/etc/nginx/tls/a.key", "copy_from": "/etc/nginx/tls/a.key.2~"}},
-        {"path": "/etc/nginx/tls/b.key", "restore": {"path": "/etc/nginx/tls/b.key", "state": "absent"}}]
+        {"path": "/etc/nginx/tls/b.key", "restore": {"path": "/etc/nginx/tls/b.key", "state": "absent"}}]))

@@ -200,3 +200,23 @@ def test_with_two_certificates_the_first_key_is_rsa_and_the_second_ecdsa():
                         "the first one must have an RSA key and the _ecdsa one an ECDSA (ECC) key;"]
     [site] = records(dict(ALPHA, certificate_mode="files", certificate_file="a.crt", certificate_key_file="a.key"))
     assert validation.reverse_proxy_certificate_problems(site, [ecc[0]], [ecc[1]]) == []
+
+
+OPTIONS = yaml.safe_load((ROOT / "roles" / "reverse_proxy" / "meta" / "argument_specs.yml").read_text())[
+    "argument_specs"]["main"]["options"]
+
+
+@pytest.mark.parametrize("entry, expected", [
+    (dict(ALPHA, upstream_hots="x"), "reverse_proxy_sites[alpha].upstream_hots: not a key of a site "
+                                     "(did you mean upstream_host?)"),
+    (dict(ALPHA, certificate_mode="bogus"), "reverse_proxy_sites[alpha].certificate_mode: 'bogus' is not one of "
+                                            "selfsigned, files, existing, acme"),
+    (dict(ALPHA, upstream_port="8443"), "reverse_proxy_sites[alpha].upstream_port: '8443' is not of type int"),
+    (dict(ALPHA, certificate_allow_name_mismatch="yes"),
+     "reverse_proxy_sites[alpha].certificate_allow_name_mismatch: 'yes' is not of type bool"),
+    (dict(ALPHA, server_names=["uc.alpha.test", 5]), "reverse_proxy_sites[alpha].server_names: every element must "
+                                                     "be of type str"),
+])
+def test_a_site_s_keys_are_checked_against_the_single_site_options_they_stand_for(entry, expected):
+    found = validation.reverse_proxy_input_errors(variables(entry), OPTIONS)
+    assert expected in found, found

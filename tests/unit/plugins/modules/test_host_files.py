@@ -88,8 +88,18 @@ def test_the_results_put_everything_back(host, capsys):
     for entry in changed:
         if "backup_file" in entry:
             os.unlink(entry["backup_file"])
-    # The directory the key went into stays; the tree is as it was.
-    assert tree(host) == before
+    # The directory created for the key went with it: the tree is as it was.
+    assert tree(host) == before and not (host / "tls").exists()
+
+
+def test_a_directory_goes_only_when_it_is_empty(host, capsys):
+    (host / "full").mkdir()
+    (host / "full" / "file").write_text("x")
+    (host / "empty").mkdir()
+    _code, result = run(capsys, [{"path": str(host / "full"), "state": "absent"},
+                                 {"path": str(host / "empty"), "state": "absent"}])
+    assert [entry["changed"] for entry in result["results"]] == [False, True]
+    assert (host / "full" / "file").exists() and not (host / "empty").exists()
 
 
 def test_force_false_only_creates_a_missing_file(host, capsys):
@@ -106,8 +116,11 @@ def test_the_pending_marker_comes_before_a_change_and_only_with_one(host, capsys
     run(capsys, [{"path": str(host / "conf"), "content": "old\n"}], pending_marker=str(marker), pending=True)
     assert marker.exists()
     marker.unlink()
-    run(capsys, [{"path": str(host / "conf"), "content": "new\n"}], pending_marker=str(marker))
+    _code, result = run(capsys, [{"path": str(host / "conf"), "content": "new\n"}], pending_marker=str(marker))
     assert marker.exists()
+    # Reported first, so that a rollback removes it like any file the run created.
+    assert result["results"][0] == {"path": str(marker), "state": "file", "changed": True, "previous": "absent",
+                                    "created_parents": []}
 
 
 def test_a_mode_change_alone_keeps_the_content_and_needs_no_backup(host, capsys):
