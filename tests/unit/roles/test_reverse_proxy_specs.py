@@ -86,7 +86,7 @@ def test_the_site_keys_are_generated_from_the_single_site_options():
     assert result.returncode == 0, result.stderr
 
 
-def test_readme_variable_table_is_generated_from_the_specs():
+def test_the_variable_table_of_docs_variables_md_is_generated_from_the_specs():
     script = Path(__file__).resolve().parents[3] / "scripts" / "readme_variables.py"
     result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True,
                             check=False)
