@@ -53,9 +53,13 @@ def anchors(path: Path) -> set:
     return result
 
 
-def links(path: Path) -> list:
-    text = prose(path.read_text())
+def links_in(markdown: str) -> list:
+    text = prose(markdown)
     return LINK.findall(text) + REFERENCE.findall(text)
+
+
+def links(path: Path) -> list:
+    return links_in(path.read_text())
 
 
 CASES = [(doc, target) for doc in DOCUMENTS for target in links(doc) if not SCHEME.match(target)]
@@ -108,3 +112,11 @@ def test_relative_link_resolves(document, target):
 ])
 def test_slug_follows_github(heading, expected):
     assert slug(heading) == expected
+
+
+def test_the_readme_lists_every_page_of_docs():
+    index = (ROOT / "README.md").read_text().partition("\n## Documentation\n")[2]
+    assert index, "the README has no section '## Documentation' (the index of docs/)"
+    listed = set(links_in(index))
+    missing = [page.name for page in DOCUMENTS[1:] if f"docs/{page.name}" not in listed]
+    assert not missing, f"README.md's Documentation section does not list {missing}"
