@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The collection installs and documents itself: `ansible-galaxy collection build` gives a tarball
-# without warnings, the tarball installs offline, and ansible-doc shows, from that installation,
+# without warnings, the tarball installs offline, every relative link of its README.md and
+# docs/*.md resolves inside the installation, and ansible-doc shows, from that installation,
 # every option of roles/reverse_proxy/meta/argument_specs.yml with its description and default,
 # and the documentation of every filter plugin; ansible-builder creates the execution environment.
 #   PATH=.venv/bin:$PATH scripts/collection_check.sh
@@ -22,6 +23,25 @@ if grep -q WARNING build.log; then
   exit 1
 fi
 ansible-galaxy collection install --offline --no-deps -p "$work/collections" "$work"/dist/*.tar.gz
+
+# The installed README.md and docs/*.md link only to what the tarball holds (and to headings that
+# exist), by the link rules of tests/unit/test_docs.py, which checks the checkout the same way.
+# Files that do not ship (galaxy.yml's build_ignore: molecule/, tests/, scripts/, ...) are named
+# in code spans there, not linked.
+python - "$repo" "$work/collections/ansible_collections/ucproxy/nginx" <<'EOF'
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(sys.argv[1]) / "tests" / "unit"))
+from test_docs import broken_links  # noqa: E402
+
+problems = broken_links(Path(sys.argv[2]))
+for problem in problems:
+    print(f"collection_check: broken link in the installed collection: {problem}", file=sys.stderr)
+if problems:
+    sys.exit(1)
+print("collection_check: every relative link of the installed README.md and docs/*.md resolves")
+EOF
 
 # AWX / Automation Platform: ansible-builder writes the execution environment's build context, and
 # finds the collection's Python needs (meta/execution-environment.yml) in the installed tarball.

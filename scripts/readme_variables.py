@@ -1,6 +1,7 @@
 #!/usr/bin/env python
-"""Writes the README's variable table from roles/reverse_proxy/meta/argument_specs.yml, the one
-description of every option. With --check, exits 1 if the README's table is stale."""
+"""Writes the variable table of docs/variables.md from roles/reverse_proxy/meta/argument_specs.yml,
+the one description of every option. With --check, exits 1 if the table is stale. (The name is
+older than the page: the table used to be in the README.)"""
 import re
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ import yaml
 from generated_section import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
+PAGE = ROOT / "docs" / "variables.md"
 SPECS = ROOT / "roles" / "reverse_proxy" / "meta" / "argument_specs.yml"
 BEGIN, END = "<!-- BEGIN VARIABLES (scripts/readme_variables.py) -->", "<!-- END VARIABLES -->"
 
@@ -46,7 +47,7 @@ def table() -> str:
 
 
 def main() -> int:
-    return write_section(README, BEGIN, END, "\n" + table() + "\n", "scripts/readme_variables.py")
+    return write_section(PAGE, BEGIN, END, "\n" + table() + "\n", "scripts/readme_variables.py")
 
 
 if __name__ == "__main__":

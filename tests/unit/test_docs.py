@@ -1,5 +1,6 @@
 """Every relative link in README.md and docs/*.md resolves: the file or directory exists, and a
-#anchor names a heading of the target, slugged the way GitHub does."""
+#anchor names a heading of the target, slugged the way GitHub does. scripts/collection_check.sh
+runs the same check (broken_links) on the installed collection, where only what ships exists."""
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -7,7 +8,14 @@ from urllib.parse import unquote
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCUMENTS = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))
+
+
+def documents(root: Path) -> list:
+    """The README and the pages in docs/ of a checkout or of an installed collection."""
+    return [root / "README.md"] + sorted((root / "docs").glob("*.md"))
+
+
+DOCUMENTS = documents(ROOT)
 
 FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
@@ -45,9 +53,13 @@ def anchors(path: Path) -> set:
     return result
 
 
-def links(path: Path) -> list:
-    text = prose(path.read_text())
+def links_in(markdown: str) -> list:
+    text = prose(markdown)
     return LINK.findall(text) + REFERENCE.findall(text)
+
+
+def links(path: Path) -> list:
+    return links_in(path.read_text())
 
 
 CASES = [(doc, target) for doc in DOCUMENTS for target in links(doc) if not SCHEME.match(target)]
@@ -58,18 +70,35 @@ def test_the_documents_exist_and_link_somewhere():
     assert CASES
 
 
+def broken(document: Path, target: str, root: Path) -> str:
+    """Why the relative link `target` of `document` does not resolve inside `root`; empty if it does."""
+    name = document.relative_to(root)
+    path_part, _separator, anchor = target.partition("#")
+    destination = (document.parent / unquote(path_part)).resolve() if path_part else document
+    if not destination.exists():
+        return f"{name}: {target} does not exist"
+    if not destination.is_relative_to(root.resolve()):
+        return f"{name}: {target} leaves {root}"
+    if anchor and destination.suffix != ".md":
+        return f"{name}: {target} has an anchor into a non-Markdown file"
+    if anchor and unquote(anchor) not in anchors(destination):
+        return (f"{name}: no heading for #{anchor} in {destination.relative_to(root.resolve())}; "
+                f"there are {sorted(anchors(destination))}")
+    return ""
+
+
+def broken_links(root: Path) -> list:
+    """What is wrong with every relative link of the README and docs/*.md under `root`."""
+    found = (broken(doc, target, root) for doc in documents(root) for target in links(doc)
+             if not SCHEME.match(target))
+    return [problem for problem in found if problem]
+
+
 @pytest.mark.parametrize(("document", "target"), CASES,
                          ids=[f"{doc.relative_to(ROOT)}->{target}" for doc, target in CASES])
 def test_relative_link_resolves(document, target):
-    path_part, _separator, anchor = target.partition("#")
-    destination = (document.parent / unquote(path_part)).resolve() if path_part else document
-    assert destination.exists(), f"{document.relative_to(ROOT)}: {target} does not exist"
-    assert destination.is_relative_to(ROOT), f"{document.relative_to(ROOT)}: {target} leaves the repository"
-    if anchor:
-        assert destination.suffix == ".md", f"{document.relative_to(ROOT)}: {target} has an anchor into a non-Markdown file"
-        assert unquote(anchor) in anchors(destination), (
-            f"{document.relative_to(ROOT)}: no heading for #{anchor} in {destination.relative_to(ROOT)}; "
-            f"there are {sorted(anchors(destination))}")
+    problem = broken(document, target, ROOT)
+    assert not problem, problem
 
 
 @pytest.mark.parametrize(("heading", "expected"), [
@@ -83,3 +112,11 @@ def test_relative_link_resolves(document, target):
 ])
 def test_slug_follows_github(heading, expected):
     assert slug(heading) == expected
+
+
+def test_the_readme_lists_every_page_of_docs():
+    index = (ROOT / "README.md").read_text().partition("\n## Documentation\n")[2]
+    assert index, "the README has no section '## Documentation' (the index of docs/)"
+    listed = set(links_in(index))
+    missing = [page.name for page in DOCUMENTS[1:] if f"docs/{page.name}" not in listed]
+    assert not missing, f"README.md's Documentation section does not list {missing}"

@@ -1,4 +1,6 @@
-"""The release version is written in galaxy.yml; the execution environment installs that version."""
+"""The release version is written in galaxy.yml; the execution environment installs that version,
+and the README's examples name it."""
+import re
 from pathlib import Path
 
 import yaml
@@ -12,3 +14,21 @@ def test_execution_environment_installs_the_version_of_galaxy_yml():
     ours = [c for c in environment["dependencies"]["galaxy"]["collections"] if "ucproxy.nginx" in c["name"]]
     assert [c["version"] for c in ours] == [version]
     assert f"ucproxy-nginx-ee:{version}" in (ROOT / "execution-environment.yml").read_text()
+
+
+# The README's examples: `version:` of requirements.yml and the tarball's name. docs/ may show them
+# too; every version such an example names is the one galaxy.yml gives.
+EXAMPLES = re.compile(r"^\s*version:\s*[\"']?(\d+\.\d+\.\d+)|ucproxy-nginx-(\d+\.\d+\.\d+)\.tar\.gz", re.MULTILINE)
+
+
+def named_versions(path: Path) -> list:
+    return [pinned or tarball for pinned, tarball in EXAMPLES.findall(path.read_text())]
+
+
+def test_the_readme_examples_name_the_version_of_galaxy_yml():
+    version = yaml.safe_load((ROOT / "galaxy.yml").read_text())["version"]
+    readme = named_versions(ROOT / "README.md")
+    assert len(readme) >= 2, "the README no longer pins a version in requirements.yml and names the tarball"
+    for page in [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md")):
+        stale = [named for named in named_versions(page) if named != version]
+        assert not stale, f"{page.relative_to(ROOT)} names {stale} in its examples; galaxy.yml says {version}"

@@ -80,7 +80,7 @@ def test_the_keys_of_a_site_are_documented_by_reference_to_their_single_site_opt
         assert f"C({key})" in described, f"reverse_proxy_sites does not name its key {key}"
 
 
-def test_readme_variable_table_is_generated_from_the_specs():
+def test_the_variable_table_of_docs_variables_md_is_generated_from_the_specs():
     script = Path(__file__).resolve().parents[3] / "scripts" / "readme_variables.py"
     result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True,
                             check=False)
