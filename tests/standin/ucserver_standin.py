@@ -15,22 +15,29 @@ Logs in like the UCServer (research-ucserver-login.md, Client_connection_setup.p
   /ws/client/unknownucsid                   the UCServer's own JSON 502 ("not connected here")
 Everything else is echoed as JSON (method, path, query, headers, body length and digest, the TCP
 peer, so tests can tell whether nginx reused an upstream connection), and any other path accepts
-a WebSocket upgrade and echoes text and binary messages. Helper paths:
+a WebSocket upgrade and echoes text and binary messages. Requests of the role's health gate and
+monitoring check (User-Agent ucproxy-health-check) are noted on stdout, the service's journal, as
+one JSON line each ({"health_check": {time, host, path, peer}}): which name the gate checked,
+through which proxy, and when. Helper paths:
   /standin/status/<code>          answers with that status code
   /standin/redirect?location=URL  answers 302 with that Location header
-  /standin/whoami                 {"name": <--name>} (which stand-in answered)
+  /standin/whoami                 {"name": <--name, by default the host's name>} (which stand-in answered)
 """
 import argparse
 import base64
 import binascii
 import hashlib
 import hmac
+import json
 import secrets
+import socket
+import time
 
 from aiohttp import WSMsgType, web
 
 LOGIN = "/ws/client/createsession"
 SESSION_SOCKET = "/ws/client/websocket"
+HEALTH_CHECK_AGENT = "ucproxy-health-check"
 
 
 def echo(request: web.Request, body: bytes) -> dict:
@@ -46,6 +53,12 @@ def echo(request: web.Request, body: bytes) -> dict:
         "body_sha256": hashlib.sha256(body).hexdigest(),
         "peer": f"{peer[0]}:{peer[1]}" if peer else None,
     }
+
+
+def note_health_check(request: web.Request) -> None:
+    peer = request.transport.get_extra_info("peername") if request.transport else None
+    print(json.dumps({"health_check": {"time": time.time(), "host": request.host, "path": request.path,
+                                       "peer": peer[0] if peer else None}}), flush=True)
 
 
 def ntlm_answer(user: str, password: str, challenge: str) -> str:
@@ -135,6 +148,8 @@ async def websocket_echo(request: web.Request) -> web.WebSocketResponse:
 def make_handler(server: UCServer):
     async def handle(request: web.Request) -> web.StreamResponse:
         path = request.path
+        if request.headers.get("User-Agent") == HEALTH_CHECK_AGENT:
+            note_health_check(request)
         if request.headers.get("Upgrade", "").lower() == "websocket":
             if path == SESSION_SOCKET and request.query.get("x-ucsessionid") not in server.sessions:
                 return web.json_response({"error": "no such session"}, status=401)
@@ -163,7 +178,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="0.0.0.0")
     parser.add_argument("--port", type=int, default=7224)
-    parser.add_argument("--name", default="ucserver", help="answered on /standin/whoami")
+    parser.add_argument("--name", default=socket.gethostname(),
+                        help="answered on /standin/whoami (default: the host's name, a container's name)")
     parser.add_argument("--user", default="alice")
     parser.add_argument("--password", default="S3cret-Passw0rd")
     args = parser.parse_args()

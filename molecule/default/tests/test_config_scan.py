@@ -20,9 +20,10 @@ import sys
 
 import pytest
 
-from molecule_support import PROXIES, REPO, SERVER_NAME, TEST_CA, recorded_address, tls_profile
+from molecule_support.host_paths import NGINX_CONF
+from molecule_support.scenario import REPO, SERVER_NAME, pki_root, proxy_backends, recorded_address, tls_profile
 
-testinfra_hosts = PROXIES
+testinfra_hosts = proxy_backends()
 GIXY_SEVERITIES = {"LOW", "MEDIUM", "HIGH"}
 SSLYZE_VENV = os.path.join(REPO, ".venv", "sslyze")
 SSLYZE_REQUIREMENTS = ["sslyze==6.3.1", "nassl==5.4.0", "cryptography==46.0.7", "tls-parser==2.0.2",
@@ -109,7 +110,7 @@ def test_sslyze_mozilla_check_of_the_profile(host, sslyze_python):
     profile = tls_profile(host)
     if profile not in SSLYZE_ALLOWED:
         pytest.skip(f"profile {profile} has no Mozilla configuration to check against")
-    issues = sslyze_issues(sslyze_python, recorded_address(host.backend.name), profile, TEST_CA)
+    issues = sslyze_issues(sslyze_python, recorded_address(host.backend.name), profile, str(pki_root()))
     unexpected = {k: v for k, v in issues.items() if k not in SSLYZE_ALLOWED[profile]}
     assert not unexpected, f"not compliant with Mozilla's {profile} configuration:\n" + "\n".join(
         f"{k}: {v}" for k, v in unexpected.items())
@@ -117,7 +118,7 @@ def test_sslyze_mozilla_check_of_the_profile(host, sslyze_python):
 
 def test_gixy_reports_nothing_low_or_higher(host):
     dump = host.check_output("nginx -T 2>/dev/null")
-    assert "# configuration file /etc/nginx/nginx.conf:" in dump, "nginx -T gave no configuration dump"
+    assert f"# configuration file {NGINX_CONF}:" in dump, "nginx -T gave no configuration dump"
     findings = [f for f in gixy_findings(dump) if f.get("plugin") not in GIXY_ALLOWED]
     assert not findings, "gixy findings LOW or higher:\n" + "\n".join(
         f"{f.get('severity')} {f.get('plugin')}: {f.get('summary')} {f.get('reason', '')} "

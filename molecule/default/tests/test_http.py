@@ -2,9 +2,9 @@
 
 import pytest
 
-from molecule_support import PROXIES, SERVER_NAME
+from molecule_support.scenario import SERVER_NAME, proxy_backends
 
-testinfra_hosts = PROXIES
+testinfra_hosts = proxy_backends()
 CSP = "default-src 'self'; connect-src 'self' wss:; frame-ancestors 'none'"
 
 

@@ -1,9 +1,9 @@
 """A ProCall client's login through the proxy, against a stand-in that logs in like the UCServer:
 the challenge with both methods, the NTLM-style rounds tied by x-epid, the session and its
 WebSocket, and the UCServer's own headers and errors passing unchanged."""
-from molecule_support import PROXIES, SERVER_NAME
+from molecule_support.scenario import SERVER_NAME, proxy_backends
 
-testinfra_hosts = PROXIES
+testinfra_hosts = proxy_backends()
 
 
 def test_a_whole_login_challenge_answer_session_and_websocket(client):

@@ -6,19 +6,20 @@ import shlex
 
 import pytest
 
-from molecule_support import PROXIES, SERVER_NAME, TEST_CA, copy_to, wait_for
+from molecule_support.clients import copy_to
+from molecule_support.scenario import SERVER_NAME, pki_root, proxy_backends, proxy_names
+from molecule_support.waiting import wait_for
 
-testinfra_hosts = PROXIES
+testinfra_hosts = proxy_backends()
 NOT_ALLOWED = {"MEDIUM", "HIGH", "CRITICAL"}
 
 
 @pytest.fixture(scope="module")
 def scans(client_host):
     """Starts one scan per proxy at once (each takes minutes); returns where each one writes."""
-    with open(TEST_CA, "rb") as ca:
-        copy_to(client_host, ca.read(), "/tmp/test-ca.pem")
+    copy_to(client_host, pki_root().read_bytes(), "/tmp/test-ca.pem")
     outputs = {}
-    for proxy in (spec.split("://", 1)[1] for spec in PROXIES):
+    for proxy in proxy_names():
         out = f"/tmp/testssl-{proxy}"
         client_host.run(f"rm -f {out}.json {out}.done")
         command = (f"testssl --quiet --color 0 --warnings off --nodns min --add-ca /tmp/test-ca.pem "

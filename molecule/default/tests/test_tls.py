@@ -3,9 +3,9 @@ import re
 
 import pytest
 
-from molecule_support import PROXIES, SECOND_NAME, SERVER_NAME, tls_profile
+from molecule_support.scenario import SECOND_NAME, SERVER_NAME, proxy_backends, tls_profile
 
-testinfra_hosts = PROXIES
+testinfra_hosts = proxy_backends()
 
 
 def test_tls13_handshake_succeeds_with_a_verified_certificate_chain(client):

@@ -1,15 +1,17 @@
 """Failures never leave the phones offline: each fault is provoked on the running proxy while a
 client holds a WebSocket, and the proxy must keep (or quickly resume) serving."""
-import os
-
 import pytest
-import testinfra
 
-from molecule_support import (CONVERGE, PROXIES, RUNNER, SERVER_NAME, converge, host_state, run_playbook,
-                              served_certificate, wait_for)
+from molecule_support.ansible_runs import CONVERGE, converge, run_playbook
+from molecule_support.clients import client_for, served_certificate
+from molecule_support.host_paths import APPLIED_RECORD, NGINX_PID, SITE
+from molecule_support.scenario import REPO, SERVER_NAME, first_of, proxy_backends
+from molecule_support.scenario_state import host_state
+from molecule_support.waiting import wait_for
 
-testinfra_hosts = PROXIES
-CALLBACKS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "tests", "plugins", "callback")
+testinfra_hosts = proxy_backends()
+CALLBACKS = str(REPO / "tests" / "plugins" / "callback")
+INTERRUPTED_CHANGE = {"reverse_proxy_extra_headers": [{"name": "X-Interrupted", "value": "applied"}]}
 
 
 def _certificate_fingerprint(client) -> str:
@@ -27,22 +29,22 @@ def test_change_rejected_by_nginx_keeps_the_previous_config_serving(host, client
     assert 'unknown directive "no_such_directive"' in output, output[-3000:]  # nginx's own words
     assert "it was not activated" in output
 
+    # Every file (the record of the applied configuration among them) and the nginx processes are as
+    # they were: nginx runs what the record describes, so the next run changes nothing (molecule's
+    # idempotence step proved that of this state).
     assert host_state(host) == before, "files or nginx processes differ after the rejected change"
     assert _certificate_fingerprint(client) == fingerprint
     assert client.request(f"https://{SERVER_NAME}/ws/client/echo").status == 200
     summary = held.end()
     assert "error" not in summary and summary["echoed"] == summary["sent"] > 10, summary
 
-    # The record of the applied configuration still describes what nginx runs.
-    assert "changed=0" in converge().stdout
-
 
 def test_killed_nginx_master_is_brought_back_by_systemd(host, client):
-    master = host.file("/run/nginx.pid").content_string.strip()
+    master = host.file(NGINX_PID).content_string.strip()
     host.run_expect([0], f"kill -KILL {master}")
 
     def serving_again():
-        pid = host.run("cat /run/nginx.pid").stdout.strip()
+        pid = host.run(f"cat {NGINX_PID}").stdout.strip()
         answered = client.curl(f"https://{SERVER_NAME}/").rc == 0
         return pid and pid != master and answered
 
@@ -50,41 +52,67 @@ def test_killed_nginx_master_is_brought_back_by_systemd(host, client):
     assert client.request(f"https://{SERVER_NAME}/").status == 200
 
 
-def test_run_interrupted_after_writing_the_site_file_is_completed_by_the_next_run(host, client, converged):
-    header = {"reverse_proxy_extra_headers": [{"name": "X-Interrupted", "value": "applied"}]}
-    interrupted = run_playbook(CONVERGE, header, env={
-        "ANSIBLE_CALLBACK_PLUGINS": CALLBACKS, "ANSIBLE_CALLBACKS_ENABLED": "interrupt_after_task",
-        "UCPROXY_INTERRUPT_AFTER": "Site file is rendered"})
-    assert interrupted.returncode < 0, "the run was not interrupted"  # killed by a signal
-    assert "X-Interrupted" in host.file("/etc/nginx/sites-available/reverseproxy").content_string
-    assert "x-interrupted" not in client.request(f"https://{SERVER_NAME}/").headers  # not reloaded yet
+@pytest.fixture(scope="module")
+def interrupted_run(host):
+    """A run killed right after it wrote the site file (tests/plugins/callback), then the same
+    change run again, twice. What each left: the run's return code, the site file, the headers
+    served, the record of the applied configuration (before and after each run), and the backups."""
+    client = client_for(first_of("test_clients"), host)
 
-    resumed = converge(header)
-    assert client.request(f"https://{SERVER_NAME}/").headers["x-interrupted"] == "applied"
-    assert "changed=0" not in resumed.stdout  # the resumed run had to reload
+    def record() -> str:
+        return host.run(f"cat {APPLIED_RECORD}").stdout
+
+    def served_headers() -> dict:
+        return client.request(f"https://{SERVER_NAME}/").headers
+
+    before = record()
+    interrupted = run_playbook(CONVERGE, INTERRUPTED_CHANGE, env={
+        "ANSIBLE_CALLBACK_PLUGINS": CALLBACKS, "ANSIBLE_CALLBACKS_ENABLED": "interrupt_after_writing",
+        "UCPROXY_INTERRUPT_AFTER_WRITING": SITE.file})
+    left = {"returncode": interrupted.returncode, "site file": host.file(SITE.file).content_string,
+            "headers": served_headers(), "record": record()}
+    resumed = converge(INTERRUPTED_CHANGE)
+    completed = {"headers": served_headers(), "record": record(), "resumed": resumed.stdout,
+                 "again": converge(INTERRUPTED_CHANGE).stdout, "backups": host.run("find /etc/nginx -name '*~'").stdout}
+    return before, left, completed
+
+
+def test_run_interrupted_after_writing_the_site_file_is_completed_by_the_next_run(interrupted_run):
+    _before, left, completed = interrupted_run
+    assert left["returncode"] < 0, "the run was not interrupted"  # killed by a signal
+    assert "X-Interrupted" in left["site file"]
+    assert "x-interrupted" not in left["headers"]  # not reloaded yet
+    assert completed["headers"]["x-interrupted"] == "applied"
+    assert "changed=0" not in completed["resumed"]  # the resumed run had to reload
     # Same state as an uninterrupted run: running it once more changes nothing, and the backup the
     # killed run could not remove is gone.
-    assert "changed=0" in converge(header).stdout
-    assert host.run("find /etc/nginx -name '*~'").stdout == ""
+    assert "changed=0" in completed["again"]
+    assert completed["backups"] == ""
+
+
+def test_the_record_of_the_applied_configuration_changes_only_once_nginx_runs_the_new_one(interrupted_run):
+    before, left, completed = interrupted_run
+    assert before, f"no record of the applied configuration at {APPLIED_RECORD}"
+    assert left["record"] == before, "the interrupted run recorded a configuration nginx never loaded"
+    assert completed["record"] not in ("", before), "the run that reloaded nginx did not record it"
 
 
 @pytest.fixture
-def standin_stopped():
-    """The UCServer stand-in is stopped for the test and started again afterwards."""
-    standin = testinfra.get_host(f"podman://{RUNNER.get_hosts('ucserver_standin')[0]}")
-    standin.run_expect([0], "systemctl stop ucserver-standin")
-    yield
+def standin():
+    """The UCServer stand-in; started again after the test if the test stopped it."""
+    standin = first_of("ucserver_standin")
+    yield standin
     standin.run_expect([0], "systemctl start ucserver-standin")
 
 
-def test_unreachable_ucserver_gets_a_clean_502_of_ours(client, standin_stopped):
+def test_unreachable_ucserver_gets_a_clean_502_of_ours_and_the_proxy_recovers_when_it_is_back(client, standin):
+    standin.run_expect([0], "systemctl stop ucserver-standin")
     response = client.request(f"https://{SERVER_NAME}/ws/client/echo")
     assert response.status == 502
     assert "UCServer unreachable" in response.body
     assert "nginx" not in response.body
     assert response.headers["strict-transport-security"] == "max-age=63072000"
 
-
-def test_the_proxy_recovers_when_the_ucserver_is_back(client):
-    wait_for(lambda: client.request(f"https://{SERVER_NAME}/").status == 200, 30,
+    standin.run_expect([0], "systemctl start ucserver-standin")
+    wait_for(lambda: client.request(f"https://{SERVER_NAME}/ws/client/echo").status == 200, 30,
              "the proxy did not recover when the UCServer came back")

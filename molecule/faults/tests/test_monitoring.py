@@ -5,13 +5,14 @@ about a certificate near expiry: test_files_mode.py.)"""
 import re
 
 import pytest
-import testinfra
-from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-from molecule_support import CERTIFICATE, PROXIES, SERVER_NAMES, copy_to, self_signed_certificate, wait_for
+from molecule_support.clients import copy_to
+from molecule_support.host_paths import MONITORING_CHECK, SITE
+from molecule_support.pki import private_key, self_signed_certificate
+from molecule_support.scenario import SERVER_NAMES, first_of, proxy_backends
+from molecule_support.waiting import wait_for
 
-testinfra_hosts = PROXIES
-CHECK = "/usr/local/lib/ucproxy-nginx/check_ucproxy"
+testinfra_hosts = proxy_backends()
 # monitoring-plugins performance data: label=value[UOM];[warn];[crit];[min];[max]
 PERFDATA = re.compile(r"^[^ '=]+=-?[0-9.]+(s|ms|%|B|KB|MB|c)?(;[0-9.:~@-]*){0,4}$")
 
@@ -19,7 +20,7 @@ PERFDATA = re.compile(r"^[^ '=]+=-?[0-9.]+(s|ms|%|B|KB|MB|c)?(;[0-9.:~@-]*){0,4}
 def check(host):
     """(exit code, status text, performance data) of the check as a monitoring agent runs it: as
     an unprivileged user (NRPE, the Zabbix and Sensu agents run checks without root)."""
-    result = host.run(f"runuser -u nobody -- {CHECK}")
+    result = host.run(f"runuser -u nobody -- {MONITORING_CHECK}")
     line = result.stdout.strip()
     assert "\n" not in line, line
     text, _bar, perfdata = line.partition(" | ")
@@ -43,16 +44,16 @@ def served_state(host, state):
 @pytest.fixture
 def served_certificate_restored(host):
     """The test replaces the served certificate; afterwards the original is put back and served."""
-    original = host.file(CERTIFICATE).content
+    original = host.file(SITE.certificate).content
     yield
-    copy_to(host, original, CERTIFICATE)
+    copy_to(host, original, SITE.certificate)
     host.run_expect([0], "systemctl reload nginx")
 
 
 def test_a_certificate_near_expiry_is_a_warning_then_critical(host, served_certificate_restored):
-    key = load_pem_private_key(host.file("/etc/nginx/tls/reverseproxy.key").content, password=None)
+    key = private_key(host.file(SITE.key).content)
     for days, code, state in ((15, 1, "WARNING"), (3, 2, "CRITICAL")):
-        copy_to(host, self_signed_certificate(key, SERVER_NAMES, days), CERTIFICATE)
+        copy_to(host, self_signed_certificate(key, SERVER_NAMES, days), SITE.certificate)
         host.run_expect([0], "systemctl reload nginx")
         found, text, _perfdata = wait_for(lambda: served_state(host, state), 20, f"the check did not say {state}")
         assert found == code
@@ -69,7 +70,7 @@ def test_nginx_stopped_is_critical(host):
 
 
 def test_a_ucserver_that_does_not_answer_is_a_warning_of_its_own(host):
-    ucserver = testinfra.get_host("podman://faults-ucserver")
+    ucserver = first_of("ucserver_standin")
     ucserver.run_expect([0], "systemctl stop ucserver-standin")
     try:
         code, text, _perfdata = check(host)

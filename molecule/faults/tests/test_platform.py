@@ -3,9 +3,11 @@ import re
 
 import pytest
 
-from molecule_support import CONVERGE, PROXIES, host_state, run_playbook
+from molecule_support.ansible_runs import CONVERGE, run_playbook
+from molecule_support.scenario import proxy_backends
+from molecule_support.scenario_state import host_state
 
-testinfra_hosts = PROXIES
+testinfra_hosts = proxy_backends()
 
 
 def test_a_failure_to_become_another_user_surfaces_as_itself_and_changes_nothing(host):
@@ -38,5 +40,6 @@ def test_a_host_that_is_not_debian_or_ubuntu_is_refused_before_any_change(fedora
     result = run_playbook(CONVERGE, args=("-i", str(inventory), "--limit", name))
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert re.search(f"{name} runs Fedora[ a-zA-Z]* 41; the role supports Debian and Ubuntu only", output), output[-3000:]
+    refusal = f"{name} runs Fedora[ a-zA-Z]* 41; the role supports Debian and Ubuntu only"
+    assert re.search(refusal, output), output[-3000:]
     assert fedora.run("dpkg-query --show nginx").rc != 0, "nginx was installed"

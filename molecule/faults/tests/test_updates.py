@@ -2,22 +2,45 @@
 sources lack the security suite (prepare.yml): the role's check (its update_status module, run
 alone) warns about that, the role adds the suite when asked and then names the pending updates;
 unattended-upgrades (started here, as its timer would) installs them, and nginx runs the new code
-without dropping a client. Runs after the other tests of the scenario: the upgrade cannot be undone."""
+without dropping a client. The module first puts the main suite's packages back if an earlier run
+of it upgraded them (tests/playbooks/main_suite_packages.yml, also the prepare step's)."""
 import re
 import subprocess
 
 import pytest
 
-from molecule_support import PROXIES, ManyWebSockets, Poller, converge, run_module, wait_for
+from molecule_support.ansible_runs import converge, output_of, run_module, run_playbook
+from molecule_support.clients import ManyWebSockets, Poller
+from molecule_support.host_paths import BINARY_UPGRADE, NGINX_OLD_PID, NGINX_PID
+from molecule_support.scenario import REPO, proxy_backends
+from molecule_support.waiting import wait_for
 
-testinfra_hosts = PROXIES
+testinfra_hosts = proxy_backends()
 SECURITY_SOURCE = {"reverse_proxy_security_source": True}
 UPDATED = ("nginx", "libssl3")
+MAIN_SUITE_PACKAGES = str(REPO / "tests" / "playbooks" / "main_suite_packages.yml")
 
 
-def output(result) -> str:
-    """A run's output as one line: warnings are wrapped at the terminal width, also after hyphens."""
-    return re.sub(r"-\s+", "-", " ".join((result.stdout + result.stderr).split()))
+def runs_the_main_suite(host) -> bool:
+    """Apt's sources lack the security suite, and nginx and libssl3 are the main suite's."""
+    if host.run("grep -rqs -- -security /etc/apt/sources.list /etc/apt/sources.list.d").rc == 0:
+        return False
+    for package in UPDATED:
+        installed = host.check_output(f"dpkg-query -W -f '${{Version}}' {package}")
+        madison = host.check_output(f"apt-cache madison {package}")
+        if "-security" in madison or f"| {installed} |" not in madison:
+            return False
+    return True
+
+
+@pytest.fixture(scope="module", autouse=True)
+def main_suite_installed(host, scenario_state):  # pylint: disable=unused-argument
+    """The packages the module upgrades are the main suite's again, and nginx runs them."""
+    if not runs_the_main_suite(host):
+        result = run_playbook(MAIN_SUITE_PACKAGES)
+        assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+        host.run_expect([0], "systemctl restart nginx")
+        assert runs_the_main_suite(host)
 
 
 def versions(host) -> dict:
@@ -38,7 +61,7 @@ def maps(host, pid: str) -> str:
 def running_code(host) -> dict:
     """For the master in /run/nginx.pid and each of its workers: the nginx binary and libssl it runs,
     marked "(deleted)" where an update replaced the file since the process started."""
-    master = host.file("/run/nginx.pid").content_string.strip()
+    master = host.file(NGINX_PID).content_string.strip()
     processes = [master] + host.check_output(f"pgrep -P {master}").split()
     code = {}
     for pid in processes:
@@ -52,9 +75,9 @@ def running_code(host) -> dict:
 def security_source_added(host):
     # The role's check alone (its update_status module), as a run without the source calls it.
     release = host.system_info.codename
-    before = output(run_module(host.backend.name, "ucproxy.nginx.update_status", f"release={release}"))
+    before = output_of(run_module(host.backend.name, "ucproxy.nginx.update_status", f"release={release}"))
     assert f"apt's sources lack the security suite {release}-security" in before, before[-3000:]
-    added = output(converge(SECURITY_SOURCE))
+    added = output_of(converge(SECURITY_SOURCE))
     assert "lack the security suite" not in added, added[-3000:]
     return added
 
@@ -93,32 +116,32 @@ def test_unattended_upgrades_installs_them_and_nginx_runs_the_new_code_without_d
     journal = host.check_output(f"journalctl -u nginx --since @{started} --no-pager -o cat")
     assert "Stopped" not in journal, "nginx was restarted, which drops every client"
 
-    rerun = output(converge(SECURITY_SOURCE))
+    rerun = output_of(converge(SECURITY_SOURCE))
     assert "changed=0" in rerun and "Security updates are pending" not in rerun, rerun[-3000:]
     assert "still uses replaced files" not in rerun
 
 
 def replaced_in_use(host) -> str:
-    return host.check_output("/usr/local/lib/ucproxy-nginx/nginx-binary-upgrade --list")
+    return host.check_output(f"{BINARY_UPGRADE} --list")
 
 
 def test_a_library_replaced_by_hand_is_taken_up_by_apts_hook_without_dropping_a_websocket(host, client):
     # The old master of the upgrade above exits once its clients are gone.
-    wait_for(lambda: not host.file("/run/nginx.pid.oldbin").exists, 60, "the old master did not exit")
-    first = host.file("/run/nginx.pid").content_string.strip()
+    wait_for(lambda: not host.file(NGINX_OLD_PID).exists, 60, "the old master did not exit")
+    first = host.file(NGINX_PID).content_string.strip()
     held = client.hold_websocket(120, "library-reinstalled")
     reinstall = "DEBIAN_FRONTEND=noninteractive apt-get install --reinstall -y libssl3"
     host.run_expect([0], reinstall)
-    second = host.file("/run/nginx.pid").content_string.strip()
+    second = host.file(NGINX_PID).content_string.strip()
     assert second != first and not replaced_in_use(host)
     assert not any("(deleted)" in path for paths in running_code(host).values() for path in paths)
 
     # Replaced again while the first master still finishes the held WebSocket: nginx ignores USR2
     # meanwhile, so the hook waits for that master to exit, then upgrades.
     host.run_expect([0], reinstall)
-    assert host.file("/run/nginx.pid").content_string.strip() == second and "libssl.so" in replaced_in_use(host)
+    assert host.file(NGINX_PID).content_string.strip() == second and "libssl.so" in replaced_in_use(host)
     held.stop()
     summary = held.result()
     assert "error" not in summary and summary["echoed"] == summary["sent"] > 5, summary
-    wait_for(lambda: host.file("/run/nginx.pid").content_string.strip() not in (first, second)
+    wait_for(lambda: host.file(NGINX_PID).content_string.strip() not in (first, second)
              and not replaced_in_use(host), 60, "the waiting upgrade did not happen")

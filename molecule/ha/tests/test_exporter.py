@@ -1,14 +1,15 @@
 """Prometheus metrics (reverse_proxy_metrics, on for ha-proxy2): nginx's status answers on
 loopback only, never on the public ports; the exporter's active-connections figure rises by one
 per held WebSocket (nginx counts the client connections it accepted, not its own to the UCServer).
-Turning metrics off removes both: test_inclusion.py, whose run leaves them out."""
+Turning metrics off removes both: test_used_from_an_infrastructure_repository.py, whose runs leave
+them out."""
 import re
 import shlex
 
 import pytest
-import testinfra
 
-from molecule_support import SERVER_NAME, ManyWebSockets, client_for
+from molecule_support.clients import ManyWebSockets, client_for
+from molecule_support.scenario import SERVER_NAME, container
 
 PROXY = "ha-proxy2"
 EXPORTER = "http://127.0.0.1:9113/metrics"
@@ -18,7 +19,7 @@ HELD = 100
 
 @pytest.fixture(scope="module")
 def proxy():
-    return testinfra.get_host(f"podman://{PROXY}")
+    return container(PROXY)
 
 
 def fetch(host, url: str):

@@ -5,18 +5,15 @@ are measured from the client's side and printed (docs/benchmarks.md quotes them)
 import subprocess
 import time
 
-from ha_support import VIRTUAL_ADDRESS, serves_websockets
-from ha_support import proxies, through_address  # noqa: F401  pylint: disable=unused-import
-from molecule_support import SERVER_NAME, Poller, wait_for
+from ha_support import holders, serves_websockets
+from ha_support import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
+from molecule_support.clients import Poller
+from molecule_support.scenario import SERVER_NAME
+from molecule_support.waiting import holds_for, wait_for
 
 # keepalived checks nginx every second and gives up after 2 failures; a frozen node is noticed
 # after 3 missed advertisements. Failover takes seconds; the bound leaves room for a busy machine.
 FAILOVER_BOUND = 15
-
-
-def holders(proxies, skip=()):
-    return [name for name, host in proxies.items()
-            if name not in skip and host.run(f"ip -o -4 address show to {VIRTUAL_ADDRESS}").stdout.strip()]
 
 
 def test_one_node_holds_the_address_and_serves_https_and_websockets(proxies, through_address):
@@ -51,10 +48,7 @@ def test_nginx_stopped_on_the_holder_moves_the_address_and_the_recovered_node_le
     wait_for(lambda: proxies[holder].run(backup_again).rc == 0, FAILOVER_BOUND,
              f"keepalived on {holder} did not come back as a backup")
     # No second failover: for 5 advertisement intervals the peer keeps the address.
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        assert holders(proxies) == [peer], f"{holder} took the address back"
-        time.sleep(0.5)
+    holds_for(lambda: holders(proxies) == [peer], 5, f"{holder} took the address back")
 
 
 def test_a_frozen_holder_loses_the_address_to_the_peer(proxies, through_address):

@@ -1,7 +1,9 @@
 """What the sites scenario's tests share: the sites of the inventory and a client per name."""
 import json
 
-from molecule_support import TEST_CA, Client, copy_to, proxy_vars
+from molecule_support.clients import Client, copy_to
+from molecule_support.host_paths import SitePaths
+from molecule_support.scenario import pki_root, proxy_vars
 
 
 def inventory_sites(host) -> list:
@@ -14,10 +16,9 @@ def clients(client_host, host) -> dict:
     the test CA (files and existing mode) and the proxy's self-signed certificates."""
     proxy = host.backend.name
     cafile = f"/tmp/ca-sites-{proxy}.pem"
-    with open(TEST_CA, "rb") as ca:
-        trusted = ca.read()
+    trusted = pki_root().read_bytes()
     for site in inventory_sites(host):
-        certificate = host.file(f"/etc/nginx/tls/{site['name']}.fullchain.pem")
+        certificate = host.file(SitePaths(site["name"]).certificate)
         if site.get("certificate_mode") == "selfsigned" and certificate.exists:  # (a removed site's is gone)
             trusted += certificate.content
     copy_to(client_host, trusted, cafile)

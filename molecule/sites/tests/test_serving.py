@@ -2,10 +2,11 @@
 is served its own site's certificate (SNI) and headers, and an unknown name is refused."""
 import pytest
 
-from molecule_support import PROXIES, served_certificate
+from molecule_support.clients import served_certificate
+from molecule_support.scenario import proxy_backends
 from sites_support import answering_ucserver, clients
 
-testinfra_hosts = PROXIES
+testinfra_hosts = proxy_backends()
 
 
 @pytest.fixture

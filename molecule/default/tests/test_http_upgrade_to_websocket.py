@@ -2,9 +2,9 @@
 channel a ProCall client opens after logging in, and any other path."""
 import pytest
 
-from molecule_support import PROXIES
+from molecule_support.scenario import proxy_backends
 
-testinfra_hosts = PROXIES
+testinfra_hosts = proxy_backends()
 
 
 @pytest.mark.parametrize("path", ["/ws/client/websocket?x-ucsessionid={session}", "/any/other/path"])

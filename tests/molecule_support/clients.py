@@ -1,138 +1,19 @@
-"""Shared by the molecule scenarios' testinfra suites: the proxies under test and a client
-container that talks to them over the podman network, the way a ProCall app on the internet
-would. molecule/conftest.py, the scenarios' one conftest, imports everything from here."""
+"""Real clients in a client container of the scenario, talking to a proxy over the podman network
+the way a ProCall app on the internet would: curl, openssl s_client, the WebSocket client
+(tests/clients/ws_echo.py), logins (uclogin.py), a poller (poll.py) and many held WebSockets
+(ws_hold_many.py), which the prepare step installs in /opt/ucproxy."""
 import base64
-import datetime
 import json
-import os
 import shlex
-import subprocess
-import sys
-import tempfile
-import time
 from dataclasses import dataclass, field
 
-import pytest
-import testinfra
-from testinfra.utils.ansible_runner import AnsibleRunner
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
 
-INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
-RUNNER = AnsibleRunner(INVENTORY)
-PROXIES = [f"podman://{name}" for name in RUNNER.get_hosts("ucproxy")]
-SERVER_NAME = "uc.example.test"
-SECOND_NAME = "ucproxy.example.test"
-# The server names of faults' proxy, for certificates the tests make.
-SERVER_NAMES = [SERVER_NAME, SECOND_NAME]
-CERTIFICATE = "/etc/nginx/tls/reverseproxy.fullchain.pem"
-# The test CA of tests/playbooks/test_pki.yml, where the scenario uses it.
-TEST_CA = os.path.join(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", ""), "pki", "root.crt")
-
-
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EPHEMERAL = os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "")
-
-
-def run_playbook(playbook: str, extra_vars: dict | None = None, env: dict | None = None, args: tuple = (),
-                 timeout: int = 600) -> subprocess.CompletedProcess:
-    """ansible-playbook against the scenario's inventory, as molecule runs it; the result."""
-    command = [_ansible_program("ansible-playbook"), "-i", INVENTORY, *args, playbook]
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as variables:
-        json.dump(extra_vars or {}, variables)
-    command += ["-e", f"@{variables.name}"]
-    try:
-        # A session of its own, so a test can kill the whole run (workers included).
-        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=_ansible_environment(env),
-                              start_new_session=True, check=False)
-    finally:
-        os.unlink(variables.name)
-
-
-def run_module(host_name: str, module: str, module_args: str) -> subprocess.CompletedProcess:
-    """One module on one host of the scenario's inventory, ad hoc (`ansible -m`); the result."""
-    command = [_ansible_program("ansible"), "-i", INVENTORY, host_name, "-m", module, "-a", module_args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, env=_ansible_environment(None),
-                          check=False)
-
-
-def _ansible_program(name: str) -> str:
-    return os.path.join(os.path.dirname(sys.executable), name)
-
-
-def _ansible_environment(env: dict | None) -> dict:
-    """Ansible's settings as molecule runs it (the scenario's ansible.cfg, the checkout's collection)."""
-    environment = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, "collections"),
-                       ANSIBLE_CONFIG=os.path.join(EPHEMERAL, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
-                       ANSIBLE_FORCE_COLOR="0")
-    environment.update(env or {})
-    return environment
-
-
-# The scenario's converge playbook (molecule sets MOLECULE_SCENARIO_DIRECTORY for the verifier).
-CONVERGE = os.path.join(os.environ["MOLECULE_SCENARIO_DIRECTORY"], "converge.yml")
-
-
-def converge(extra_vars: dict | None = None, env: dict | None = None, args: tuple = ()) -> subprocess.CompletedProcess:
-    """The scenario's converge playbook, which must succeed; the result. (A run that may or must
-    fail is `run_playbook(CONVERGE, ...)`, which returns the result whatever the outcome.)"""
-    result = run_playbook(CONVERGE, extra_vars, env=env, args=args)
-    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
-    return result
-
-
-@pytest.fixture
-def converged():
-    """The test may change the proxies; afterwards they are converged back to the scenario's state
-    (molecule's converge and idempotence leave them there before the first test)."""
-    yield
-    converge()
-
-
-def self_signed_certificate(key, names: list, days: int) -> bytes:
-    """PEM of a certificate for `names` valid until `days` from now (negative: already expired)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.x509.oid import NameOID
-
-    now = datetime.datetime.now(datetime.timezone.utc)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
-    certificate = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
-                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                   .not_valid_before(now + datetime.timedelta(days=min(days, 0) - 2))
-                   .not_valid_after(now + datetime.timedelta(days=days))
-                   .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), critical=False)
-                   .sign(key, hashes.SHA256()))
-    return certificate.public_bytes(serialization.Encoding.PEM)
-
-
-def private_key_pem(key) -> bytes:
-    from cryptography.hazmat.primitives import serialization
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
-
-
-def host_state(host, processes: bool = True) -> str:
-    """What must not change when a run is refused: every file nginx and its unit read, the
-    links, and (unless processes=False) the nginx processes (a reload replaces the workers)."""
-    files = host.run("find /etc/nginx /etc/systemd/system/nginx.service.d /var/lib/ucproxy-nginx "
-                     "-xdev -type f -print0 | sort -z | xargs -0 sha256sum").stdout
-    links = host.run(r"find /etc/nginx -type l -printf '%p -> %l\n' | sort").stdout
-    return files + links + (host.run("pgrep -a nginx | sort").stdout if processes else "")
-
-
-def recorded_address(name: str) -> str:
-    """The address the prepare step recorded for `name` (tests/playbooks/ssh_access.yml): a
-    container's on the scenario's network, or `virtual`, the ha pair's with its prefix length."""
-    with open(os.path.join(EPHEMERAL, "addresses", name), encoding="utf-8") as recorded:
-        return recorded.read().strip()
-
-
-def proxy_vars(host) -> dict:
-    """Inventory variables of the proxy behind a testinfra host."""
-    return RUNNER.get_variables(host.backend.name)
-
-
-def tls_profile(host) -> str:
-    return proxy_vars(host).get("reverse_proxy_tls_profile", "intermediate")
+from molecule_support.host_paths import SITE
+from molecule_support.scenario import SERVER_NAME, pki_root
+from molecule_support.waiting import wait_for
 
 
 @dataclass
@@ -277,24 +158,8 @@ class ManyWebSockets:
         return json.loads(self.client.host.file(self.output).content_string)
 
 
-def wait_for(condition, timeout: float, message: str, interval: float = 0.5):
-    """Polls `condition` until it returns something truthy; fails after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{message} within {timeout} s")
-        time.sleep(interval)
-
-
-@pytest.fixture(scope="module")
-def client_host():
-    return testinfra.get_host(f"podman://{RUNNER.get_hosts('test_clients')[0]}")
-
-
 def copy_to(target, content: bytes, path: str) -> None:
+    """Writes `content` to `path` on a testinfra host."""
     encoded = base64.b64encode(content).decode()
     target.run_expect([0], f"echo {encoded} | base64 -d > {path}")
 
@@ -305,10 +170,6 @@ def served_certificate(client: Client, servername: str = SERVER_NAME, sigalgs: s
     client container, offering only `sigalgs` if given, verified against `cafile` if given (else
     taken as served). Its PEM (to trust it), SHA-256 fingerprint, serial, issuer, DNS names
     ("DNS:a, DNS:b") and key type ("rsa" or "ecdsa"); equal dicts mean the same certificate."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec
-
     s_client = ["openssl", "s_client", "-connect", f"{client.proxy}:443", "-servername", servername]
     if sigalgs:
         s_client += ["-sigalgs", sigalgs]
@@ -334,17 +195,11 @@ def client_for(client_host, proxy_host) -> Client:
     """The client container, trusting the test CA or, without one, the proxy's own certificate."""
     proxy = proxy_host.backend.name
     cafile = f"/tmp/ca-{proxy}.pem"
-    if os.path.exists(TEST_CA):
-        with open(TEST_CA, "rb") as ca:
-            copy_to(client_host, ca.read(), cafile)
+    if pki_root().exists():
+        copy_to(client_host, pki_root().read_bytes(), cafile)
     else:
-        copy_to(client_host, proxy_host.file(CERTIFICATE).content, cafile)
+        copy_to(client_host, proxy_host.file(SITE.certificate).content, cafile)
     return Client(client_host, proxy, cafile)
-
-
-@pytest.fixture
-def client(host, client_host) -> Client:
-    return client_for(client_host, host)
 
 
 class Poller:
