@@ -13,8 +13,3 @@
 tests/ is on sys.path (molecule/conftest.py puts it there), so test modules import
 `molecule_support.<module>`.
 """
-# molecule/default/tests/test_upgrade.py still imports these from the package itself.
-from molecule_support.ansible_runs import CONVERGE, run_playbook
-from molecule_support.scenario import REPO
-
-__all__ = ["CONVERGE", "REPO", "run_playbook"]

@@ -1,8 +1,8 @@
 """Where the role puts things on a proxy: the one table the tests read paths on the host from
-(the role's own names are in roles/reverse_proxy/vars/main.yml).
+(the role's own names are in roles/reverse_proxy/vars/main/ and plugins/module_utils/sites.py).
 
-Host-level files are named for the host, not after a site: the record of the applied
-configuration (APPLIED_RECORD) and the ACME server's CA (ACME_SERVER_CA)."""
+Host-level files are named for the host, not after a site: the marker of a pending reload
+(RELOAD_PENDING) and the ACME server's CA (ACME_SERVER_CA)."""
 from dataclasses import dataclass
 
 # reverse_proxy_site_name's default: the site of a single-site inventory.
@@ -22,9 +22,10 @@ NGINX_LOGS = "/var/log/nginx"
 ACCESS_LOG = f"{NGINX_LOGS}/access.log"
 LOGIN_FAILURES_LOG = f"{NGINX_LOGS}/ucproxy-login-failures.log"
 
-# The role's state directory and the record of the configuration nginx was last reloaded with.
+# The role's state directory, and the marker that exists from a run's first change of nginx's files
+# until nginx runs them.
 STATE_DIR = "/var/lib/ucproxy-nginx"
-APPLIED_RECORD = f"{STATE_DIR}/nginx.applied"
+RELOAD_PENDING = f"{STATE_DIR}/nginx-reload-pending"
 
 # The monitoring check and its settings.
 MONITORING_CHECK = "/usr/local/lib/ucproxy-nginx/check_ucproxy"
@@ -89,7 +90,7 @@ class SitePaths:
 
     @property
     def state_files(self) -> str:
-        """A shell pattern for the site's files in the role's state directory."""
+        """A shell pattern for the files 1.x kept for the site in the role's state directory."""
         return f"{STATE_DIR}/{self.site}.*"
 
     @property

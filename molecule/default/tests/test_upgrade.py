@@ -7,23 +7,28 @@ systemd files) is byte for byte what this release writes, so the upgrade neither
 reloads nginx. Only the programs the role installs (the monitoring check and its probe) are each
 release's own, and the files 1.x kept per site that belong to the host now
 (/var/lib/ucproxy-nginx/<site>.applied) are removed."""
+import os
 import re
 import subprocess
 
 import pytest
 import yaml
 
-from molecule_support import CONVERGE, REPO, run_playbook
+from molecule_support.ansible_runs import CONVERGE, run_playbook
+from molecule_support.host_paths import (APT_CONF, FAIL2BAN_JAIL, MONITORING_CHECK, MONITORING_CHECK_SETTINGS,
+                                         NGINX_UNIT_DROPINS, POLICY_RC_D, STATE_DIR, SITE)
+from molecule_support.scenario import REPO
 
 PROXY = "ucproxy-deb12"
 testinfra_hosts = [f"podman://{PROXY}"]
 # Everything the role writes, and what each file is: path, mode, owner and content checksum (a
 # link: its target).
-ROLE_FILES = ("/etc/nginx /etc/fail2ban/jail.d /etc/fail2ban/filter.d /etc/fail2ban/action.d "
-              "/etc/systemd/system/nginx.service.d /etc/apt/apt.conf.d/52ucproxy-nginx /usr/sbin/policy-rc.d "
-              "/usr/local/lib/ucproxy-nginx /etc/ucproxy-nginx /var/lib/ucproxy-nginx")
-PROGRAMS = {"/usr/local/lib/ucproxy-nginx/check_ucproxy", "/usr/local/lib/ucproxy-nginx/proxy_probe.py"}
-FILES_OF_1X = re.compile(r"^/var/lib/ucproxy-nginx/[^/]+\.applied$")
+ROLE_FILES = " ".join(["/etc/nginx", os.path.dirname(os.path.dirname(FAIL2BAN_JAIL)), NGINX_UNIT_DROPINS, APT_CONF,
+                       POLICY_RC_D, os.path.dirname(MONITORING_CHECK), os.path.dirname(MONITORING_CHECK_SETTINGS),
+                       STATE_DIR])
+PROGRAMS = {MONITORING_CHECK, os.path.join(os.path.dirname(MONITORING_CHECK), "proxy_probe.py")}
+# The record 1.x kept per site of the configuration nginx ran.
+FILES_OF_1X = re.compile("^" + re.escape(SITE.state_files).replace(r"\*", "[^/]+") + "$")
 
 
 def git(*args: str) -> str:
@@ -66,7 +71,8 @@ def test_an_upgrade_from_the_previous_release_changes_no_configuration(host, tmp
     old_version = yaml.safe_load((collection / "galaxy.yml").read_text())["version"]
     this_release = role_files(host)
 
-    old = run_playbook(CONVERGE, args=("--limit", PROXY), env={"ANSIBLE_COLLECTIONS_PATH": str(tmp_path)})
+    old = run_playbook(CONVERGE, {"record_scenario_state": False}, args=("--limit", PROXY),
+                       env={"ANSIBLE_COLLECTIONS_PATH": str(tmp_path)})
     assert old.returncode == 0, (old.stdout + old.stderr)[-3000:]
     # The old role ran, not this checkout's: the task files it included are the extracted release's.
     included = re.findall(r"^included: (\S+) for ", old.stdout, re.M)

@@ -26,9 +26,9 @@ CASES = {
         {"name": "one", "server_names": ["uc.example.test"], "upstream_host": "ucserver"},
         {"name": "two", "server_names": ["UC.example.test"], "upstream_host": "ucserver"}]},
         "reverse_proxy_sites[two].server_names"),
-    "a site key given as an extra variable": ({
-        "reverse_proxy_sites": [{"name": "one", "server_names": ["uc.example.test"], "upstream_host": "ucserver"}],
-        "reverse_proxy_upstream_host": "elsewhere"}, "reverse_proxy_upstream_host: given as extra variables (-e)"),
+    "a misspelt key of a site": ({"reverse_proxy_sites": [
+        {"name": "one", "server_names": ["uc.example.test"], "upstream_hots": "ucserver"}]},
+        "reverse_proxy_sites[one].upstream_hots: not a key of a site (did you mean upstream_host?)"),
     "certificate file missing on the controller": ({"reverse_proxy_certificate_mode": "files",
                                                     "reverse_proxy_certificate_file": "/nonexistent/uc.crt",
                                                     "reverse_proxy_certificate_key_file": "/nonexistent/uc.key"},
@@ -130,3 +130,10 @@ def test_name_mismatch_can_be_accepted_explicitly(refused_runs):
     result = results[NAME_MISMATCH_ACCEPTED]
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     assert after == before
+
+
+def test_a_misspelt_key_of_a_site_is_told_without_the_argument_specs(refused_runs):
+    _before, _after, results = refused_runs
+    output = results["a misspelt key of a site"].stdout
+    # The argument specs' own refusal would list every parameter and dump the whole spec.
+    assert "Supported parameters include" not in output and "argument_spec" not in output, output[-3000:]
