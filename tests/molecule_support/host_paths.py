@@ -36,6 +36,8 @@ BINARY_UPGRADE = "/usr/local/lib/ucproxy-nginx/nginx-binary-upgrade"
 APT_CONF = "/etc/apt/apt.conf.d/52ucproxy-nginx"
 POLICY_RC_D = "/usr/sbin/policy-rc.d"
 SECURITY_SOURCE = "/etc/apt/sources.list.d/ucproxy-nginx-security.list"
+# apt's record of its daily job's last unattended upgrade (apt-daily-upgrade.service skips it for a day).
+APT_DAILY_UPGRADE_STAMP = "/var/lib/apt/periodic/upgrade-stamp"
 
 # Login protection.
 FAIL2BAN_JAIL = "/etc/fail2ban/jail.d/ucproxy-nginx.conf"

@@ -10,10 +10,11 @@ import sys
 import pytest
 
 from ha_support import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
+from molecule_support.ansible_runs import converge
 from molecule_support.clients import client_for
 from molecule_support.host_paths import APT_CONF, FAIL2BAN_JAIL, FAIL2BAN_JAIL_NAME, KEEPALIVED_CONF, POLICY_RC_D
 from molecule_support.scenario import REPO, SERVER_NAME, container, pki_file, recorded_address, ssh_key
-from molecule_support.scenario_state import ensure_scenario_state, ensure_services_running
+from molecule_support.scenario_state import differences, ensure_scenario_state, ensure_services_running
 
 PROXY = "ha-proxy2"
 BIN = os.path.dirname(sys.executable)
@@ -83,11 +84,18 @@ def what_the_runs_turn_off(proxy) -> dict:
 def scenario_state():
     """Overrides the shared fixture: the module needs ha-proxy2 converged by the scenario, with
     all it turns off on, not the scenario's exact state (a rollout's change may be left). The
-    scenario is converged back only when that does not hold."""
+    scenario is converged back only when that does not hold.
+
+    Afterwards ha-proxy2 is converged back into the pair, alone: a later module's converge may
+    have to restart nginx on ha-proxy1 (after a rollout's change), and the role then hands the
+    virtual address to the peer first, which it cannot while the peer is out of the pair."""
     if all(what_the_runs_turn_off(container(PROXY)).values()):
         ensure_services_running()
     else:
         ensure_scenario_state()
+    yield
+    if differences(PROXY):
+        converge(args=("--limit", PROXY))
 
 
 @pytest.fixture(scope="module")
