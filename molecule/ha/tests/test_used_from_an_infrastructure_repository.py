@@ -1,8 +1,10 @@
 """The collection used the way an admin pulls it into an existing infrastructure repository: the
 built tarball, named in that repository's requirements.yml, installed into its collections path,
-then a play of its own that uses the role by FQCN, and the collection's playbook by FQCN. That
-repository's inventory (ha-proxy2 alone) has no virtual address, no metrics, and turns bans and
-security updates off: its runs take the proxy out of the pair and remove what these left on."""
+then a play of its own that uses the role by FQCN, and the collection's playbook by FQCN. The
+repository is laid out as the README says (certificates in files/ next to inventories/, the key
+encrypted with ansible-vault, the README's ansible.cfg), and no run prints a warning. Its
+inventory (ha-proxy2 alone) has no virtual address, no metrics, and turns bans and security
+updates off: its runs take the proxy out of the pair and remove what these left on."""
 import os
 import subprocess
 import sys
@@ -20,7 +22,6 @@ PROXY = "ha-proxy2"
 BIN = os.path.dirname(sys.executable)
 ANSIBLE_CFG = """[defaults]
 collections_path = ./collections
-inventory = inventory.yml
 interpreter_python = auto_silent
 
 [ssh_connection]
@@ -40,8 +41,12 @@ OWN_PLAY = """- name: Our proxies
 EXPORTER_PORT, STATUS_PORT = 9113, 8081
 
 
-def inventory() -> str:
-    """An admin's inventory: the proxy over SSH as root (the scenario's key, tests/playbooks/ssh_access.yml)."""
+VAULT_PASSWORD = "scratch-repository-vault"
+PLAYBOOK_ARGS = ("-i", "inventories/production", "--vault-password-file", "vault-password")
+
+
+def hosts() -> str:
+    """The proxy over SSH as root (the scenario's key, tests/playbooks/ssh_access.yml)."""
     return f"""ucproxy:
   hosts:
     {PROXY}:
@@ -51,15 +56,35 @@ def inventory() -> str:
     ansible_become: false
     ansible_ssh_private_key_file: {ssh_key()}
     ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
-    reverse_proxy_server_names: [{SERVER_NAME}]
-    reverse_proxy_upstream_host: ha-ucserver
-    reverse_proxy_certificate_mode: files
-    reverse_proxy_certificate_file: {pki_file('proxy.crt')}
-    reverse_proxy_certificate_chain_file: {pki_file('intermediate.crt')}
-    reverse_proxy_certificate_key_file: {pki_file('proxy.key')}
-    reverse_proxy_security_updates: false
-    reverse_proxy_ban: false
 """
+
+
+PROXY_SETTINGS = f"""reverse_proxy_server_names: [{SERVER_NAME}]
+reverse_proxy_upstream_host: ha-ucserver
+reverse_proxy_certificate_mode: files
+reverse_proxy_certificate_file: "{{{{ controller_files }}}}/proxy.crt"
+reverse_proxy_certificate_chain_file: "{{{{ controller_files }}}}/intermediate.crt"
+reverse_proxy_certificate_key_file: "{{{{ controller_files }}}}/proxy.key"
+reverse_proxy_security_updates: false
+reverse_proxy_ban: false
+"""
+
+
+def lay_out(infra):
+    """The scratch repository as the README's layout shows it."""
+    (infra / "ansible.cfg").write_text(ANSIBLE_CFG)
+    (infra / "proxy.yml").write_text(OWN_PLAY)
+    files = infra / "files"
+    files.mkdir()
+    for name in ("proxy.crt", "intermediate.crt", "proxy.key"):
+        (files / name).write_bytes(pki_file(name).read_bytes())
+    (infra / "vault-password").write_text(VAULT_PASSWORD)
+    run([f"{BIN}/ansible-vault", "encrypt", "--vault-password-file", "vault-password", "files/proxy.key"], infra)
+    inventory = infra / "inventories" / "production"
+    (inventory / "group_vars" / "ucproxy").mkdir(parents=True)
+    (inventory / "hosts.yml").write_text(hosts())
+    (inventory / "group_vars" / "all.yml").write_text('controller_files: "{{ inventory_dir }}/../../files"\n')
+    (inventory / "group_vars" / "ucproxy" / "main.yml").write_text(PROXY_SETTINGS)
 
 
 def run(command, cwd):
@@ -69,7 +94,7 @@ def run(command, cwd):
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=environment, timeout=600,
                             check=False)
     assert result.returncode == 0, f"{command}: {(result.stdout + result.stderr)[-3000:]}"
-    return result.stdout
+    return result.stdout + result.stderr
 
 
 def what_the_runs_turn_off(proxy) -> dict:
@@ -113,21 +138,19 @@ def runs(tmp_path_factory, client_host):
     tarball = next((scratch / "dist").glob("ucproxy-nginx-*.tar.gz"))
     infra = scratch / "infra"
     infra.mkdir()
-    (infra / "ansible.cfg").write_text(ANSIBLE_CFG)
-    (infra / "inventory.yml").write_text(inventory())
-    (infra / "proxy.yml").write_text(OWN_PLAY)
+    lay_out(infra)
     (infra / "requirements.yml").write_text(f"collections:\n  - name: {tarball}\n    type: file\n")
     # community.crypto, the dependency, comes with the ansible package; no Galaxy server here.
     run([f"{BIN}/ansible-galaxy", "collection", "install", "-r", "requirements.yml", "--no-deps", "--offline"], infra)
     listed = run([f"{BIN}/ansible-galaxy", "collection", "list", "ucproxy.nginx"], infra)
 
-    run([f"{BIN}/ansible-playbook", "proxy.yml"], infra)
+    outputs = [run([f"{BIN}/ansible-playbook", *PLAYBOOK_ARGS, "proxy.yml"], infra)]
     client = client_for(client_host, proxy)
     own_play = client.request(f"https://{SERVER_NAME}/ws/client/echo")
     tls12 = client.tls("-tls1_2")
-    run([f"{BIN}/ansible-playbook", "ucproxy.nginx.site"], infra)
+    outputs.append(run([f"{BIN}/ansible-playbook", *PLAYBOOK_ARGS, "ucproxy.nginx.site"], infra))
     site = client.request(f"https://{SERVER_NAME}/ws/client/echo")
-    return {"listed": listed, "collections": str(infra / "collections" / "ansible_collections"),
+    return {"listed": listed, "playbook outputs": outputs, "collections": str(infra / "collections" / "ansible_collections"),
             "own play": own_play, "tls 1.2 after the own play": tls12, "site playbook": site}
 
 
@@ -138,6 +161,12 @@ def test_built_collection_runs_from_an_infrastructure_repository(runs):
     assert runs["tls 1.2 after the own play"].rc != 0  # the play's modern profile is in force
     response = runs["site playbook"]
     assert response.status == 200 and "x-infra-repo" not in response.headers
+
+
+def test_the_readmes_layout_runs_without_a_warning(runs):
+    for output in runs["playbook outputs"]:
+        assert "[WARNING]" not in output and "[DEPRECATION WARNING]" not in output, output[-3000:]
+        assert "-----BEGIN" not in output  # neither certificate nor key in the run's output
 
 
 def test_a_proxy_taken_out_of_the_pair_loses_keepalived_and_the_peer_serves_the_address(runs, through_address):
