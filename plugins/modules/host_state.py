@@ -537,11 +537,10 @@ def main():
         dhparam_current=dhparam_current(params["dhparam"], crypto) if params["dhparam"] else False,
     )
     wanted = params["nginx_open_files"]
-    if wanted and installed and wanted["wanted"] > result["host_nofile"] and result["nginx_nofile"] != str(
-            result["host_nofile"]):
+    allowed = result["host_nofile"]
+    if wanted and installed and wanted["wanted"] > allowed and result["nginx_nofile"] != str(allowed):
         module.warn("%s needs %d open files per nginx worker; this host allows %d, so nginx gets %d (fewer clients "
-                    "per worker than planned)." % (wanted["reason"], wanted["wanted"], result["host_nofile"],
-                                                    result["host_nofile"]))
+                    "per worker than planned)." % (wanted["reason"], wanted["wanted"], allowed, allowed))
     if params["updates"] and installed:
         result["updates"] = report(module, facts["distribution_release"], **params["updates"])
     module.exit_json(changed=False, **result)

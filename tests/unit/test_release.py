@@ -32,3 +32,11 @@ def test_the_readme_examples_name_the_version_of_galaxy_yml():
     for page in [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md")):
         stale = [named for named in named_versions(page) if named != version]
         assert not stale, f"{page.relative_to(ROOT)} names {stale} in its examples; galaxy.yml says {version}"
+
+
+def test_the_changelog_has_an_entry_for_the_version_of_galaxy_yml():
+    version = yaml.safe_load((ROOT / "galaxy.yml").read_text())["version"]
+    released = yaml.safe_load((ROOT / "changelogs" / "changelog.yaml").read_text())["releases"]
+    assert version in released, f"changelogs/changelog.yaml has no release {version}: antsibull-changelog release"
+    anchor = "v" + version.replace(".", "-")
+    assert f'<a id="{anchor}"></a>' in (ROOT / "CHANGELOG.md").read_text(), f"CHANGELOG.md has no entry {anchor}"
