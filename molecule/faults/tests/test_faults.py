@@ -29,9 +29,8 @@ def test_change_rejected_by_nginx_keeps_the_previous_config_serving(host, client
     assert 'unknown directive "no_such_directive"' in output, output[-3000:]  # nginx's own words
     assert "it was not activated" in output
 
-    # Every file (the record of the applied configuration among them) and the nginx processes are as
-    # they were: nginx runs what the record describes, so the next run changes nothing (molecule's
-    # idempotence step proved that of this state).
+    # Every file and the nginx processes are as they were, and no reload is left pending, so the
+    # next run changes nothing (molecule's idempotence step proved that of this state).
     assert host_state(host) == before, "files or nginx processes differ after the rejected change"
     assert _certificate_fingerprint(client) == fingerprint
     assert client.request(f"https://{SERVER_NAME}/ws/client/echo").status == 200
