@@ -244,9 +244,11 @@ def _apply(module, entry, previous, result):
 
 
 def _diff(entry, previous):
-    """What a diff shows of an entry: a file's text (never a secret's), else its kind and target."""
+    """What a diff shows of an entry: a file's text (never a secret's, and never a restored backup's,
+    which may be a private key), else its kind and target."""
     path = entry["path"]
-    if entry["state"] == "file" and entry["secret_content"] is None and previous in ("file", "absent"):
+    shown = entry["secret_content"] is None and not entry["copy_from"]
+    if entry["state"] == "file" and shown and previous in ("file", "absent"):
         before = _read(path).decode("utf-8", "replace") if previous == "file" else ""
         return {"before_header": path, "after_header": path, "before": before,
                 "after": _wanted(entry)[0].decode("utf-8", "replace")}
@@ -256,6 +258,8 @@ def _diff(entry, previous):
     after = {"state": entry["state"]}
     if entry["state"] == "link":
         after["src"] = entry["src"]
+    if entry["copy_from"]:
+        after["restored_from"] = entry["copy_from"]
     return {"before_header": path, "after_header": path, "before": before, "after": after}
 
 

@@ -92,6 +92,18 @@ def test_the_results_put_everything_back(host, capsys):
     assert tree(host) == before and not (host / "tls").exists()
 
 
+def test_putting_a_key_back_with_diff_shows_neither_key(host, capsys):
+    key = {"path": str(host / "site.key"), "secret_content": SECRET, "mode": "0600", "backup": True}
+    run(capsys, [key])
+    _code, result = run(capsys, [dict(key, secret_content=SECRET.replace("c2VjcmV0", "bmV3a2V5"))])
+    restore = reverse_proxy_changed_files([result])[0]["restore"]
+    code, restored = run(capsys, [restore], _ansible_diff=True)
+    assert code == 0 and restored["changed"], restored
+    assert (host / "site.key").read_text() == SECRET
+    assert "c2VjcmV0" not in json.dumps(restored) and "bmV3a2V5" not in json.dumps(restored)
+    assert restored["diff"][0]["after"]["restored_from"] == restore["copy_from"]
+
+
 def test_a_directory_goes_only_when_it_is_empty(host, capsys):
     (host / "full").mkdir()
     (host / "full" / "file").write_text("x")
