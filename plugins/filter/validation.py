@@ -10,6 +10,8 @@ import difflib
 import ipaddress
 import re
 
+from ansible.module_utils.common.validation import (
+    check_type_bool, check_type_dict, check_type_int, check_type_list, check_type_path, check_type_str)
 from ansible_collections.ucproxy.nginx.plugins.module_utils.server_names import (
     covers, is_host_name, is_server_name, is_wildcard)
 from ansible_collections.ucproxy.nginx.plugins.module_utils.sites import (
@@ -366,20 +368,24 @@ CHECKS = (_site_errors, _upstream_errors, _health_gate_errors, _capacity_errors,
 
 
 # How an argument spec's types are checked for the keys of a site, which stand for single-site
-# options (the spec of reverse_proxy_sites describes its keys by reference to them).
-SPEC_TYPES = {"str": str, "path": str, "int": int, "bool": bool, "list": list, "dict": dict}
+# options (the spec of reverse_proxy_sites describes its keys by reference to them): with the
+# conversions the argument specs allow (3600 for a str, "yes" for a bool), as 1.x accepted them.
+SPEC_TYPES = {"str": lambda value: check_type_str(value, allow_conversion=True), "path": check_type_path,
+              "int": check_type_int, "bool": check_type_bool, "list": check_type_list, "dict": check_type_dict}
 
 
 def _spec_errors(name, value, spec):
     """A value against an option's type, elements and choices, as the argument specs would check it."""
-    kind = SPEC_TYPES.get(spec.get("type"), object)
     if value is None:
         return []
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        return [f"{name}: {value!r} is not of type {spec['type']}"]
-    elements = SPEC_TYPES.get(spec.get("elements"), object)
-    if kind is list and not all(isinstance(element, elements) for element in value):
-        return [f"{name}: every element must be of type {spec['elements']}"]
+    convert = SPEC_TYPES.get(spec.get("type"), lambda anything: anything)
+    try:
+        value = convert(value)
+        if spec.get("type") == "list" and spec.get("elements") in SPEC_TYPES:
+            value = [SPEC_TYPES[spec["elements"]](element) for element in value]
+    except (TypeError, ValueError):
+        of = f" with elements of type {spec['elements']}" if spec.get("elements") else ""
+        return [f"{name}: {value!r} is not of type {spec['type']}{of}"]
     if "choices" in spec and value not in spec["choices"]:
         return [f"{name}: {value!r} is not one of {', '.join(map(str, spec['choices']))}"]
     return []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.ucproxy.nginx.plugins.module_utils.server_names import first_concrete_name
 
 # Everything else (TLS profile, DH parameters, sizing, logging, bans, ACME account, HA) belongs to
@@ -238,7 +239,8 @@ def site_records(variables):
             "health_gate_websocket_path": site["reverse_proxy_health_gate_websocket_path"],
             "certificate_mode": mode,
             "certificate_key_type": site["reverse_proxy_certificate_key_type"],
-            "certificate_allow_name_mismatch": bool(site["reverse_proxy_certificate_allow_name_mismatch"]),
+            "certificate_allow_name_mismatch": boolean(site["reverse_proxy_certificate_allow_name_mismatch"] or False,
+                                                       strict=False),
             "certificate_sources": sources,
             # An RSA and an ECDSA certificate: the first one must have the RSA key.
             "dual_certificate": len(certificates) == 2,

@@ -211,12 +211,22 @@ OPTIONS = yaml.safe_load((ROOT / "roles" / "reverse_proxy" / "meta" / "argument_
                                      "(did you mean upstream_host?)"),
     (dict(ALPHA, certificate_mode="bogus"), "reverse_proxy_sites[alpha].certificate_mode: 'bogus' is not one of "
                                             "selfsigned, files, existing, acme"),
-    (dict(ALPHA, upstream_port="8443"), "reverse_proxy_sites[alpha].upstream_port: '8443' is not of type int"),
-    (dict(ALPHA, certificate_allow_name_mismatch="yes"),
-     "reverse_proxy_sites[alpha].certificate_allow_name_mismatch: 'yes' is not of type bool"),
-    (dict(ALPHA, server_names=["uc.alpha.test", 5]), "reverse_proxy_sites[alpha].server_names: every element must "
-                                                     "be of type str"),
+    (dict(ALPHA, upstream_port="many"), "reverse_proxy_sites[alpha].upstream_port: 'many' is not of type int"),
+    (dict(ALPHA, certificate_allow_name_mismatch="maybe"),
+     "reverse_proxy_sites[alpha].certificate_allow_name_mismatch: 'maybe' is not of type bool"),
+    (dict(ALPHA, access_rules=["everyone"]),
+     "reverse_proxy_sites[alpha].access_rules: ['everyone'] is not of type list with elements of type dict"),
 ])
 def test_a_site_s_keys_are_checked_against_the_single_site_options_they_stand_for(entry, expected):
     found = validation.reverse_proxy_input_errors(variables(entry), OPTIONS)
     assert expected in found, found
+
+
+def test_a_site_s_keys_convert_as_the_single_site_options_do():
+    """What 1.x's argument specs accepted for a site: a number for a text, text for a bool."""
+    entry = dict(ALPHA, proxy_read_timeout=3600, client_max_body_size=0, certificate_allow_name_mismatch="no")
+    assert validation.reverse_proxy_input_errors(variables(entry), OPTIONS) == []
+    [site] = records(entry)
+    assert site["certificate_allow_name_mismatch"] is False
+    [site] = records(dict(entry, certificate_allow_name_mismatch="yes"))
+    assert site["certificate_allow_name_mismatch"] is True
