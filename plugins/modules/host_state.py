@@ -117,6 +117,12 @@ options:
         description: Their size.
         type: int
         required: true
+  warn:
+    description:
+      - Whether what O(nginx_open_files) and O(updates) find is also said as a warning. A second read in
+        the same run, after installing packages, passes V(false) when the first one read them already.
+    type: bool
+    default: true
   nginx_open_files:
     description:
       - The open files each nginx worker should get. When the host allows fewer, and the running nginx
@@ -503,6 +509,7 @@ def main():
             acme=dict(type="list", elements="str", default=[]),
             dhparam=dict(type="dict", options=dict(path=dict(type="path", required=True),
                                                    bits=dict(type="int", required=True))),
+            warn=dict(type="bool", default=True),
             nginx_open_files=dict(type="dict", options=dict(wanted=dict(type="int", required=True),
                                                             reason=dict(type="str", required=True))),
             updates=dict(type="dict", options=dict(
@@ -536,6 +543,8 @@ def main():
         acme=[acme_state(lineage, crypto) for lineage in params["acme"]],
         dhparam_current=dhparam_current(params["dhparam"], crypto) if params["dhparam"] else False,
     )
+    if not params["warn"]:
+        module.warn = lambda warning: None  # the run's first read has said it
     wanted = params["nginx_open_files"]
     allowed = result["host_nofile"]
     if wanted and installed and wanted["wanted"] > allowed and result["nginx_nofile"] != str(allowed):

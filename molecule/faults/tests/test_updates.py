@@ -92,6 +92,7 @@ def test_the_check_warns_without_the_security_suite_and_a_run_names_the_pending_
         assert installed != candidate and "deb12u" in installed, (package, installed, candidate)
     pending = re.search(r"Security updates are pending for ([^:]+):", security_source_added)
     assert pending and {"nginx", "libssl3"} <= set(pending.group(1).split(", ")), security_source_added[-3000:]
+    assert security_source_added.count("Security updates are pending") == 1, security_source_added[-3000:]
 
 
 def test_unattended_upgrades_installs_them_and_nginx_runs_the_new_code_without_dropping_clients(
