@@ -11,7 +11,7 @@ codes and one status line as Nagios, Icinga, Checkmk, Zabbix and Sensu expect:
               proxy is not the cause
   2 CRITICAL  the proxy does not answer (nginx stopped, TLS broken), the WebSocket upgrade
               fails, or a certificate expires within --critical days or has expired
-  3 UNKNOWN   bad arguments or an unreadable settings file
+  3 UNKNOWN   bad arguments, an unreadable settings file, or a value neither gives
 
 The paths and thresholds come from the settings file the reverse_proxy role writes (--config,
 from the role's variables) or from the arguments, which win.
