@@ -288,26 +288,31 @@ def main():
     entries = module.params["files"]
     results, diffs = [], []
     marker = module.params["pending_marker"]
-    if not module.check_mode and marker and not os.path.lexists(marker) and (
-            module.params["pending"] or any(_plan(entry)[0] for entry in entries)):
-        # Reported like any file it creates, so that a rollback removes it (and its directory) too.
-        results.append({"path": marker, "state": "file", "changed": True, "previous": "absent",
-                        "created_parents": _parents(marker)})
-        open(marker, "a", encoding="ascii").close()
-    for entry in entries:
-        # As the path is now: an earlier entry may have emptied a directory this one removes.
-        changed, previous = _plan(entry)
-        result = {"path": entry["path"], "state": entry["state"], "changed": changed, "previous": previous}
-        if previous == "link":
-            result["previous_src"] = os.readlink(entry["path"])
-        if changed and module._diff:
-            diffs.append(_diff(entry, previous))
-        if changed and not module.check_mode:
-            try:
+    entry = {"path": marker}
+    try:
+        if not module.check_mode and marker and not os.path.lexists(marker) and (
+                module.params["pending"] or any(_plan(entry)[0] for entry in entries)):
+            # Reported like any file it creates, so that a rollback removes it (and its directory) too.
+            results.append({"path": marker, "state": "file", "changed": True, "previous": "absent",
+                            "created_parents": _parents(marker)})
+            open(marker, "a", encoding="ascii").close()
+        for entry in entries:
+            # As the path is now: an earlier entry may have emptied a directory this one removes.
+            changed, previous = _plan(entry)
+            result = {"path": entry["path"], "state": entry["state"], "changed": changed, "previous": previous}
+            if previous == "link":
+                result["previous_src"] = os.readlink(entry["path"])
+            if changed and module._diff:
+                diffs.append(_diff(entry, previous))
+            if changed and not module.check_mode:
+                # Reported before it is written: a write that fails halfway is put back as well.
+                results.append(result)
                 _apply(module, entry, previous, result)
-            except (OSError, KeyError) as error:
-                module.fail_json(msg="%s: %s" % (entry["path"], error), results=results + [result])
-        results.append(result)
+            else:
+                results.append(result)
+    except (OSError, KeyError) as error:
+        # What was written so far, so that a rollback can put it back.
+        module.fail_json(msg="%s: %s" % (entry["path"], error), results=results)
     module.exit_json(changed=any(result["changed"] for result in results), results=results, diff=diffs)
 
 

@@ -5,6 +5,7 @@ import getpass
 import grp
 import json
 import os
+import socket
 
 import pytest
 
@@ -90,6 +91,24 @@ def test_the_results_put_everything_back(host, capsys):
             os.unlink(entry["backup_file"])
     # The directory created for the key went with it: the tree is as it was.
     assert tree(host) == before and not (host / "tls").exists()
+
+
+def test_a_write_failing_halfway_reports_what_was_written_so_that_it_can_be_put_back(host, capsys):
+    before = tree(host)
+    # A socket cannot be read: comparing the wanted content with it fails, as a real path can.
+    with socket.socket(socket.AF_UNIX) as unreadable:
+        unreadable.bind(str(host / "dhparam.pem"))
+        code, result = run(capsys, [{"path": str(host / "conf"), "content": "new\n", "backup": True},
+                                    {"path": str(host / "dhparam.pem"), "content": "x\n"}])
+    os.unlink(host / "dhparam.pem")
+    assert code == 1 and str(host / "dhparam.pem") in result["msg"], result
+    assert (host / "conf").read_text() == "new\n"
+    changed = reverse_proxy_changed_files([result])
+    run(capsys, [entry["restore"] for entry in changed])
+    for entry in changed:
+        if "backup_file" in entry:
+            os.unlink(entry["backup_file"])
+    assert tree(host) == before
 
 
 def test_putting_a_key_back_with_diff_shows_neither_key(host, capsys):
