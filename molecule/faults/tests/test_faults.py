@@ -1,5 +1,8 @@
 """Failures never leave the phones offline: each fault is provoked on the running proxy while a
 client holds a WebSocket, and the proxy must keep (or quickly resume) serving."""
+import json
+import shlex
+
 import pytest
 
 from molecule_support.ansible_runs import CONVERGE, converge, run_playbook
@@ -14,24 +17,40 @@ CALLBACKS = str(REPO / "tests" / "plugins" / "callback")
 INTERRUPTED_CHANGE = {"reverse_proxy_extra_headers": [{"name": "X-Interrupted", "value": "applied"}]}
 
 
+def file_versions(host, *paths: str) -> dict:
+    """Each file's inode and inode change time: both move when a file is written or replaced, even
+    with the same content again."""
+    script = ("import json, os, sys; "
+              "print(json.dumps({p: [os.stat(p).st_ino, os.stat(p).st_ctime_ns] for p in sys.argv[1:]}))")
+    return json.loads(host.check_output(shlex.join(["python3", "-c", script, *paths])))
+
+
 def _certificate_fingerprint(client) -> str:
     return served_certificate(client)["fingerprint"]
 
 
-def test_change_rejected_by_nginx_keeps_the_previous_config_serving(host, client):
+def test_change_rejected_by_nginx_keeps_the_previous_config_and_keys_serving(host, client):
     fingerprint = _certificate_fingerprint(client)
     before = host_state(host)
+    versions = file_versions(host, SITE.key, SITE.certificate)
     held = client.hold_websocket(600, "rejected-change")
 
-    result = run_playbook(CONVERGE, {"reverse_proxy_extra_server_directives": ["no_such_directive on"]})
+    # The switch to ECDSA replaces the key and the certificate before nginx -t rejects the site.
+    result = run_playbook(CONVERGE, {"reverse_proxy_extra_server_directives": ["no_such_directive on"],
+                                     "reverse_proxy_certificate_key_type": "ecdsa"})
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert 'unknown directive "no_such_directive"' in output, output[-3000:]  # nginx's own words
-    assert "it was not activated" in output
+    assert "it was not activated" in output and "The files this run changed were restored" in output
 
-    # Every file and the nginx processes are as they were, and no reload is left pending, so the
-    # next run changes nothing (molecule's idempotence step proved that of this state).
+    # Key and certificate were written by the run (new inodes, new change times) and hold the
+    # previous ones again; every file and the nginx processes are as they were, no backup (it may
+    # hold a private key) is left, and no reload is left pending, so the next run changes nothing
+    # (molecule's idempotence step proved that of this state).
+    replaced = file_versions(host, SITE.key, SITE.certificate)
+    assert all(replaced[path] != versions[path] for path in versions), "the run did not replace the key and certificate"
     assert host_state(host) == before, "files or nginx processes differ after the rejected change"
+    assert host.run("find /etc/nginx /etc/systemd/system -name '*~'").stdout == ""
     assert _certificate_fingerprint(client) == fingerprint
     assert client.request(f"https://{SERVER_NAME}/ws/client/echo").status == 200
     summary = held.end()

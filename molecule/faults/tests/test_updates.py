@@ -11,12 +11,13 @@ import pytest
 
 from molecule_support.ansible_runs import converge, output_of, run_module, run_playbook
 from molecule_support.clients import ManyWebSockets, Poller
-from molecule_support.host_paths import APT_DAILY_UPGRADE_STAMP, BINARY_UPGRADE, NGINX_OLD_PID, NGINX_PID
+from molecule_support.host_paths import (
+    APT_DAILY_UPGRADE_STAMP, BINARY_UPGRADE, NGINX_OLD_PID, NGINX_PID, SECURITY_SOURCE)
 from molecule_support.scenario import REPO, proxy_backends
 from molecule_support.waiting import wait_for
 
 testinfra_hosts = proxy_backends()
-SECURITY_SOURCE = {"reverse_proxy_security_source": True}
+SOURCE_ADDED = {"reverse_proxy_security_source": True}
 UPDATED = ("nginx", "libssl3")
 MAIN_SUITE_PACKAGES = str(REPO / "tests" / "playbooks" / "main_suite_packages.yml")
 
@@ -79,9 +80,10 @@ def running_code(host) -> dict:
 def security_source_added(host):
     # The role's check alone (its update_status module), as a run without the source calls it.
     release = host.system_info.codename
-    before = output_of(run_module(host.backend.name, "ucproxy.nginx.update_status", f"release={release}"))
+    before = output_of(run_module(host.backend.name, "ucproxy.nginx.update_status",
+                                  f"release={release} binary_upgrade={BINARY_UPGRADE} own_source={SECURITY_SOURCE}"))
     assert f"apt's sources lack the security suite {release}-security" in before, before[-3000:]
-    added = output_of(converge(SECURITY_SOURCE))
+    added = output_of(converge(SOURCE_ADDED))
     assert "lack the security suite" not in added, added[-3000:]
     return added
 
@@ -121,7 +123,7 @@ def test_unattended_upgrades_installs_them_and_nginx_runs_the_new_code_without_d
     journal = host.check_output(f"journalctl -u nginx --since @{started} --no-pager -o cat")
     assert "Stopped" not in journal, "nginx was restarted, which drops every client"
 
-    rerun = output_of(converge(SECURITY_SOURCE))
+    rerun = output_of(converge(SOURCE_ADDED))
     assert "changed=0" in rerun and "Security updates are pending" not in rerun, rerun[-3000:]
     assert "still uses replaced files" not in rerun
 
