@@ -67,6 +67,9 @@ reverse_proxy_certificate_chain_file: "{{{{ controller_files }}}}/intermediate.c
 reverse_proxy_certificate_key_file: "{{{{ controller_files }}}}/proxy.key"
 reverse_proxy_security_updates: false
 reverse_proxy_ban: false
+# Within the containers' open-file limit (20000), so that nginx gets what the sizing plans and no
+# run has to warn that it capped it.
+reverse_proxy_max_clients: 5000
 """
 
 
