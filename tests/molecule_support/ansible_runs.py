@@ -47,6 +47,15 @@ def run_module(host_name: str, module: str, module_args: str) -> subprocess.Comp
                           check=False)
 
 
+def collection_used(env: dict | None = None) -> tuple:
+    """(directory, version) of the ucproxy.nginx that runs with these settings: the first one found."""
+    listed = subprocess.run([_ansible_program("ansible-galaxy"), "collection", "list", "ucproxy.nginx", "--format",
+                             "json"], capture_output=True, text=True, timeout=120, env=_ansible_environment(env),
+                            cwd=REPO, check=True)
+    directory, collections = next(iter(json.loads(listed.stdout).items()))
+    return directory, collections["ucproxy.nginx"]["version"]
+
+
 def output_of(result: subprocess.CompletedProcess) -> str:
     """A run's output as one line: Ansible wraps warnings at the terminal width, also after hyphens."""
     return re.sub(r"-\s+", "-", " ".join((result.stdout + result.stderr).split()))

@@ -1,5 +1,5 @@
-"""A 1.x inventory deploys what it deployed before. The previous release's role (the collection as
-it was just before galaxy.yml got the current version, taken from git) converges the Debian 12
+"""A 1.x inventory deploys what it deployed before. The previous release's role (the collection at
+the previous release's tag, taken from git) converges the Debian 12
 proxy with the scenario's single-site variables, as it would before an upgrade; then this
 release converges it again, as after the upgrade. Every file the old role rendered or placed
 (nginx.conf, the site file, certificates, keys, DH parameters, check settings, fail2ban, apt and
@@ -14,7 +14,7 @@ import subprocess
 import pytest
 import yaml
 
-from molecule_support.ansible_runs import CONVERGE, run_playbook
+from molecule_support.ansible_runs import CONVERGE, collection_used, run_playbook
 from molecule_support.host_paths import (APT_CONF, FAIL2BAN_JAIL, MONITORING_CHECK, MONITORING_CHECK_SETTINGS,
                                          NGINX_UNIT_DROPINS, POLICY_RC_D, STATE_DIR, SITE)
 from molecule_support.scenario import REPO
@@ -36,16 +36,13 @@ def git(*args: str) -> str:
 
 
 def previous_release() -> str:
-    """The commit of the previous release: the parent of the commit that set galaxy.yml's version."""
-    def version(commit):
-        return yaml.safe_load(git("show", f"{commit}:galaxy.yml"))["version"]
-
-    current, bump = version("HEAD"), None
-    for commit in git("log", "--format=%H", "--first-parent", "--", "galaxy.yml").split():
-        if version(commit) != current:
-            return git("rev-parse", f"{bump}^").strip()
-        bump = commit
-    pytest.fail("no earlier release in the git history (the suite needs a full clone, not a shallow one)")
+    """The commit of the previous release: the newest release tag in HEAD's history that names
+    another version than galaxy.yml (docs/releases.md)."""
+    current = yaml.safe_load((REPO / "galaxy.yml").read_text())["version"]
+    for tag in git("tag", "--merged", "HEAD", "--sort=-v:refname").split():
+        if re.fullmatch(r"\d+\.\d+\.\d+", tag) and tag != current:
+            return git("rev-parse", f"{tag}^{{commit}}").strip()
+    pytest.fail("no earlier release tag in the git history (the suite needs a clone with its tags)")
     return ""
 
 
@@ -71,12 +68,11 @@ def test_an_upgrade_from_the_previous_release_changes_no_configuration(host, tmp
     old_version = yaml.safe_load((collection / "galaxy.yml").read_text())["version"]
     this_release = role_files(host)
 
-    old = run_playbook(CONVERGE, {"record_scenario_state": False}, args=("--limit", PROXY),
-                       env={"ANSIBLE_COLLECTIONS_PATH": str(tmp_path)})
+    old_settings = {"ANSIBLE_COLLECTIONS_PATH": str(tmp_path)}
+    # The old role runs, not this checkout's.
+    assert collection_used(old_settings) == (str(tmp_path / "ansible_collections"), old_version)
+    old = run_playbook(CONVERGE, {"record_scenario_state": False}, args=("--limit", PROXY), env=old_settings)
     assert old.returncode == 0, (old.stdout + old.stderr)[-3000:]
-    # The old role ran, not this checkout's: the task files it included are the extracted release's.
-    included = re.findall(r"^included: (\S+) for ", old.stdout, re.M)
-    assert included and all(path.startswith(str(collection)) for path in included), included
     before_upgrade = role_files(host)
     rendered_differently = {path for path in set(this_release) | set(before_upgrade)
                             if this_release.get(path) != before_upgrade.get(path)
