@@ -490,9 +490,14 @@ def reverse_proxy_certificate_problems(site, certificates, keys):
         names = certificate.get("subject_alt_name") or []
         uncovered = reverse_proxy_uncovered_names(names, site["server_names"])
         if uncovered and not site["certificate_allow_name_mismatch"]:
+            # In a list, the usual cause is a site that inherits the single-site certificate.
+            inherits = (" (a site that leaves them out serves the single-site certificate)"
+                        if source["certificate_variable"].startswith("reverse_proxy_sites[") else "")
             problems.append(f"{site['shown']['server_names']}: {', '.join(uncovered)} not covered by the certificate "
-                            f"in {source['certificate_variable']} (it names {', '.join(names)}); set "
-                            f"{site['shown']['certificate_allow_name_mismatch']}: true to accept that.")
+                            f"in {source['certificate_variable']} (it names {', '.join(names)}); give the site a "
+                            f"certificate that names them in {source['certificate_variable']} and "
+                            f"{source['key_variable']}{inherits}, or set "
+                            f"{site['shown']['certificate_allow_name_mismatch']}: true to serve this one anyway.")
     return problems
 
 

@@ -183,8 +183,10 @@ def _info(public_key="A", key_type="RSA", expired=False, names=("DNS:uc.alpha.te
                                           "20261201000000Z;"]),
     (_info(names=["DNS:other.test"])[0], _info()[1],
      ["reverse_proxy_sites[alpha].server_names: uc.alpha.test not covered by the certificate in "
-      "reverse_proxy_sites[alpha].certificate_file (it names DNS:other.test); set "
-      "reverse_proxy_sites[alpha].certificate_allow_name_mismatch: true to accept that."]),
+      "reverse_proxy_sites[alpha].certificate_file (it names DNS:other.test); give the site a certificate that "
+      "names them in reverse_proxy_sites[alpha].certificate_file and reverse_proxy_sites[alpha].certificate_key_file "
+      "(a site that leaves them out serves the single-site certificate), or set "
+      "reverse_proxy_sites[alpha].certificate_allow_name_mismatch: true to serve this one anyway."]),
 ])
 def test_each_certificate_problem_names_the_site_s_key(certificate, key, expected):
     [site] = records(dict(ALPHA, certificate_mode="files", certificate_file="a.crt", certificate_key_file="a.key"))
