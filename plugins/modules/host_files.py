@@ -288,14 +288,18 @@ def main():
     entries = module.params["files"]
     results, diffs = [], []
     marker = module.params["pending_marker"]
-    entry = {"path": marker}
+    entry = {}  # the one the error names
     try:
-        if not module.check_mode and marker and not os.path.lexists(marker) and (
-                module.params["pending"] or any(_plan(entry)[0] for entry in entries)):
-            # Reported like any file it creates, so that a rollback removes it (and its directory) too.
-            results.append({"path": marker, "state": "file", "changed": True, "previous": "absent",
-                            "created_parents": _parents(marker)})
-            open(marker, "a", encoding="ascii").close()
+        if not module.check_mode and marker and not os.path.lexists(marker):
+            due = module.params["pending"]
+            for entry in entries:
+                due = due or _plan(entry)[0]
+            if due:
+                entry = {"path": marker}
+                # Reported like any file it creates, so that a rollback removes it (and its directory) too.
+                results.append({"path": marker, "state": "file", "changed": True, "previous": "absent",
+                                "created_parents": _parents(marker)})
+                open(marker, "a", encoding="ascii").close()
         for entry in entries:
             # As the path is now: an earlier entry may have emptied a directory this one removes.
             changed, previous = _plan(entry)

@@ -95,14 +95,19 @@ def test_the_results_put_everything_back(host, capsys):
 
 def test_a_write_failing_halfway_reports_what_was_written_so_that_it_can_be_put_back(host, capsys):
     before = tree(host)
+    files = [{"path": str(host / "conf"), "content": "new\n", "backup": True},
+             {"path": str(host / "dhparam.pem"), "content": "x\n"}]
     # A socket cannot be read: comparing the wanted content with it fails, as a real path can.
     with socket.socket(socket.AF_UNIX) as unreadable:
         unreadable.bind(str(host / "dhparam.pem"))
-        code, result = run(capsys, [{"path": str(host / "conf"), "content": "new\n", "backup": True},
-                                    {"path": str(host / "dhparam.pem"), "content": "x\n"}])
+        # Nothing else due: the check whether the marker is due reads it first, and says so.
+        code, result = run(capsys, [dict(files[0], content="old\n"), files[1]],
+                           pending_marker=str(host / "state" / "pending"))
+        assert code == 1 and result["msg"].startswith(str(host / "dhparam.pem")) and result["results"] == []
+        code, result = run(capsys, files, pending_marker=str(host / "state" / "pending"))
     os.unlink(host / "dhparam.pem")
     assert code == 1 and str(host / "dhparam.pem") in result["msg"], result
-    assert (host / "conf").read_text() == "new\n"
+    assert (host / "conf").read_text() == "new\n" and (host / "state" / "pending").exists()
     changed = reverse_proxy_changed_files([result])
     run(capsys, [entry["restore"] for entry in changed])
     for entry in changed:
