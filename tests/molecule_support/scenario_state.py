@@ -31,6 +31,11 @@ def host_state(host, processes: bool = True) -> str:
     return configuration(host) + ("\n" + host.run("pgrep -a nginx | sort").stdout if processes else "")
 
 
+def backups_left(host) -> str:
+    """Backups (`*~`, they may hold private keys) of files the role replaces; empty when none is left."""
+    return host.run("find /etc/nginx /etc/systemd/system -name '*~'").stdout
+
+
 def recorded_configuration(name: str) -> str | None:
     """What the last converge with the scenario's variables left on proxy `name`; None before one."""
     record = ephemeral_directory() / "scenario-state" / name

@@ -9,7 +9,7 @@ from molecule_support.ansible_runs import CONVERGE, converge, run_playbook
 from molecule_support.clients import client_for, served_certificate
 from molecule_support.host_paths import NGINX_PID, RELOAD_PENDING, SITE
 from molecule_support.scenario import REPO, SERVER_NAME, first_of, proxy_backends
-from molecule_support.scenario_state import host_state
+from molecule_support.scenario_state import backups_left, host_state
 from molecule_support.waiting import wait_for
 
 testinfra_hosts = proxy_backends()
@@ -50,7 +50,7 @@ def test_change_rejected_by_nginx_keeps_the_previous_config_and_keys_serving(hos
     replaced = file_versions(host, SITE.key, SITE.certificate)
     assert all(replaced[path] != versions[path] for path in versions), "the run did not replace the key and certificate"
     assert host_state(host) == before, "files or nginx processes differ after the rejected change"
-    assert host.run("find /etc/nginx /etc/systemd/system -name '*~'").stdout == ""
+    assert backups_left(host) == ""
     assert _certificate_fingerprint(client) == fingerprint
     assert client.request(f"https://{SERVER_NAME}/ws/client/echo").status == 200
     summary = held.end()

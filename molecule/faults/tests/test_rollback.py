@@ -4,13 +4,9 @@ left pending, so the next run with the previous variables changes nothing (they 
 the converged state, which molecule's idempotence step proved)."""
 from molecule_support.ansible_runs import CONVERGE, run_playbook
 from molecule_support.scenario import SERVER_NAME, proxy_backends
-from molecule_support.scenario_state import host_state
+from molecule_support.scenario_state import backups_left, host_state
 
 testinfra_hosts = proxy_backends()
-
-
-def backups(host) -> str:
-    return host.run("find /etc/nginx /etc/systemd/system -name '*~'").stdout
 
 
 def test_failed_health_gate_is_rolled_back_to_the_files_it_served(host, client):
@@ -26,5 +22,5 @@ def test_failed_health_gate_is_rolled_back_to_the_files_it_served(host, client):
     # scenario's converge left it (molecule's idempotence step proved that the next run changes
     # nothing in that state), and nginx serves them again.
     assert host_state(host, processes=False) == before, "the restored files differ"
-    assert backups(host) == ""
+    assert backups_left(host) == ""
     assert client.request(f"https://{SERVER_NAME}/ws/client/echo").status == 200
