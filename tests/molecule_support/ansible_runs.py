@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
 from molecule_support.scenario import REPO, ephemeral_directory, inventory_file
 
@@ -54,6 +55,14 @@ def collection_used(env: dict | None = None) -> tuple:
                             cwd=REPO, check=True)
     directory, collections = next(iter(json.loads(listed.stdout).items()))
     return directory, collections["ucproxy.nginx"]["version"]
+
+
+def install_collection(tarball: Path, path: Path) -> subprocess.CompletedProcess:
+    """Installs a collection tarball as an admin does (offline, its dependencies already there) into
+    path/ansible_collections."""
+    return subprocess.run([_ansible_program("ansible-galaxy"), "collection", "install", "--offline", "--no-deps",
+                           "-p", str(path), str(tarball)], capture_output=True, text=True, timeout=120,
+                          env=_ansible_environment(None), cwd=REPO, check=False)
 
 
 def output_of(result: subprocess.CompletedProcess) -> str:

@@ -40,3 +40,20 @@ def test_the_changelog_has_an_entry_for_the_version_of_galaxy_yml():
     assert version in released, f"changelogs/changelog.yaml has no release {version}: antsibull-changelog release"
     anchor = "v" + version.replace(".", "-")
     assert f'<a id="{anchor}"></a>' in (ROOT / "CHANGELOG.md").read_text(), f"CHANGELOG.md has no entry {anchor}"
+
+
+def version_key(version: str) -> tuple:
+    return tuple(int(part) for part in version.split("."))
+
+
+def test_the_upgrade_test_starts_from_the_previous_release():
+    """tests/releases/ holds the tarball the upgrade test deploys first: not older than the release
+    before galaxy.yml's version (changelogs/changelog.yaml), and older than galaxy.yml's version."""
+    version = yaml.safe_load((ROOT / "galaxy.yml").read_text())["version"]
+    released = yaml.safe_load((ROOT / "changelogs" / "changelog.yaml").read_text())["releases"]
+    previous = max((v for v in released if version_key(v) < version_key(version)), key=version_key)
+    tarballs = [path.name for path in (ROOT / "tests" / "releases").glob("ucproxy-nginx-*.tar.gz")]
+    assert len(tarballs) == 1, f"tests/releases/ must hold one tarball, the previous release's: {tarballs}"
+    baseline = re.fullmatch(r"ucproxy-nginx-(\d+\.\d+\.\d+)\.tar\.gz", tarballs[0]).group(1)
+    assert version_key(previous) <= version_key(baseline) < version_key(version), (
+        f"tests/releases/{tarballs[0]}: the upgrade test must start from release {previous} (docs/releases.md)")

@@ -1,5 +1,5 @@
-"""A 1.x inventory deploys what it deployed before. The previous release's role (the collection at
-the previous release's tag, taken from git) converges the Debian 12
+"""A 1.x inventory deploys what it deployed before. The previous release's role (its tarball,
+kept in tests/releases/ because a clone need not carry tags or history) converges the Debian 12
 proxy with the scenario's single-site variables, as it would before an upgrade; then this
 release converges it again, as after the upgrade. Every file the old role rendered or placed
 (nginx.conf, the site file, certificates, keys, DH parameters, check settings, fail2ban, apt and
@@ -9,12 +9,11 @@ release's own, and the files 1.x kept per site that belong to the host now
 (/var/lib/ucproxy-nginx/<site>.applied) are removed."""
 import os
 import re
-import subprocess
+from pathlib import Path
 
-import pytest
 import yaml
 
-from molecule_support.ansible_runs import CONVERGE, collection_used, run_playbook
+from molecule_support.ansible_runs import CONVERGE, collection_used, install_collection, run_playbook
 from molecule_support.host_paths import (APT_CONF, FAIL2BAN_JAIL, MONITORING_CHECK, MONITORING_CHECK_SETTINGS,
                                          NGINX_UNIT_DROPINS, POLICY_RC_D, STATE_DIR, SITE)
 from molecule_support.scenario import REPO
@@ -31,19 +30,11 @@ PROGRAMS = {MONITORING_CHECK, os.path.join(os.path.dirname(MONITORING_CHECK), "p
 FILES_OF_1X = re.compile("^" + re.escape(SITE.state_files).replace(r"\*", "[^/]+") + "$")
 
 
-def git(*args: str) -> str:
-    return subprocess.run(["git", "-C", REPO, *args], capture_output=True, text=True, check=True, timeout=60).stdout
-
-
-def previous_release() -> str:
-    """The commit of the previous release: the newest release tag in HEAD's history that names
-    another version than galaxy.yml (docs/releases.md)."""
-    current = yaml.safe_load((REPO / "galaxy.yml").read_text())["version"]
-    for tag in git("tag", "--merged", "HEAD", "--sort=-v:refname").split():
-        if re.fullmatch(r"\d+\.\d+\.\d+", tag) and tag != current:
-            return git("rev-parse", f"{tag}^{{commit}}").strip()
-    pytest.fail("no earlier release tag in the git history (the suite needs a clone with its tags)")
-    return ""
+def previous_release() -> Path:
+    """The tarball of the previous release (docs/releases.md says when it is replaced)."""
+    tarballs = sorted((REPO / "tests" / "releases").glob("ucproxy-nginx-*.tar.gz"))
+    assert len(tarballs) == 1, f"tests/releases/ must hold the previous release's tarball alone: {tarballs}"
+    return tarballs[0]
 
 
 def role_files(host) -> dict:
@@ -61,23 +52,23 @@ def nginx_processes(host) -> str:
 
 def test_an_upgrade_from_the_previous_release_changes_no_configuration(host, tmp_path):
     release = previous_release()
-    collection = tmp_path / "ansible_collections" / "ucproxy" / "nginx"
-    collection.mkdir(parents=True)
-    archive = subprocess.run(["git", "-C", REPO, "archive", release], capture_output=True, check=True, timeout=60)
-    subprocess.run(["tar", "-x", "-C", str(collection)], input=archive.stdout, check=True, timeout=60)
-    old_version = yaml.safe_load((collection / "galaxy.yml").read_text())["version"]
+    install = install_collection(release, tmp_path)
+    assert install.returncode == 0, install.stdout + install.stderr
     this_release = role_files(host)
 
     old_settings = {"ANSIBLE_COLLECTIONS_PATH": str(tmp_path)}
     # The old role runs, not this checkout's.
-    assert collection_used(old_settings) == (str(tmp_path / "ansible_collections"), old_version)
+    directory, old_version = collection_used(old_settings)
+    assert directory == str(tmp_path / "ansible_collections")
+    assert release.name == f"ucproxy-nginx-{old_version}.tar.gz"
+    assert old_version != yaml.safe_load((REPO / "galaxy.yml").read_text())["version"]
     old = run_playbook(CONVERGE, {"record_scenario_state": False}, args=("--limit", PROXY), env=old_settings)
     assert old.returncode == 0, (old.stdout + old.stderr)[-3000:]
     before_upgrade = role_files(host)
     rendered_differently = {path for path in set(this_release) | set(before_upgrade)
                             if this_release.get(path) != before_upgrade.get(path)
                             and path not in PROGRAMS and not FILES_OF_1X.match(path)}
-    print(f"\nrelease {old_version} ({release[:10]}) on {PROXY}: files of 1.x "
+    print(f"\nrelease {old_version} on {PROXY}: files of 1.x "
           f"{sorted(path for path in before_upgrade if FILES_OF_1X.match(path))}")
     assert not rendered_differently, f"release {old_version} wrote these differently: {sorted(rendered_differently)}"
     processes = nginx_processes(host)
