@@ -15,9 +15,8 @@ from ansible.module_utils.common.validation import (
 from ansible_collections.ucproxy.nginx.plugins.module_utils.server_names import (
     covers, is_host_name, is_server_name, is_wildcard)
 from ansible_collections.ucproxy.nginx.plugins.module_utils.sites import (
-    CERTIFICATE_KEYS, REQUIRED_KEYS, SITE_KEYS, certificate_sources, site_variables, variable)
+    CERTIFICATE_KEYS, REQUIRED_KEYS, SITE_KEYS, SITE_NAME, certificate_sources, site_variables, variable)
 
-SITE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 NGINX_TIME = re.compile(r"^([0-9]+(ms|[smhdwMy])?)+$")
 NGINX_SIZE = re.compile(r"^[0-9]+[kKmMgG]?$")
 URL_PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")

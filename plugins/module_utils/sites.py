@@ -60,6 +60,8 @@ SITE_FILES_OF_1X = ("{tls_dir}/{site}.acme-server-ca.pem", "/var/lib/ucproxy-ngi
 SITES_AVAILABLE = "/etc/nginx/sites-available"
 SITES_ENABLED = "/etc/nginx/sites-enabled"
 LETSENCRYPT = "/etc/letsencrypt"
+# What a site may be called: its name is a file name under sites-available and in the TLS directory.
+SITE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 def variable(key):

@@ -253,7 +253,8 @@ marked:
   elements: str
   returned: when supported
 retired_sites:
-  description: Site files the role wrote that are not among O(sites.wanted), with C(name) and C(enabled).
+  description: Site files the role wrote that are not among O(sites.wanted), with C(name), C(enabled) and
+    C(acme_lineage) (certbot has a lineage of that name).
   type: list
   elements: dict
   returned: when supported
@@ -287,11 +288,10 @@ import re
 import ssl
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.ucproxy.nginx.plugins.module_utils.sites import acme_lineage as acme_files
+from ansible_collections.ucproxy.nginx.plugins.module_utils.sites import SITE_NAME, acme_lineage as acme_files
 from ansible_collections.ucproxy.nginx.plugins.module_utils.update_status import report
 
 BACKUP = re.compile(r"\.[0-9]+\.[0-9]{4}-[0-9]{2}-[0-9]{2}@[0-9]{2}:[0-9]{2}:[0-9]{2}~$")
-SITE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 def distribution():
@@ -390,14 +390,16 @@ def _marked(path, marker):
         return False
 
 
-def retired_sites(directory, wanted, marker):
-    """Site files in `directory` that carry `marker` and are not wanted, and whether each is enabled."""
+def retired_sites(directory, wanted, marker, lineage_of=acme_files):
+    """Site files in `directory` that carry `marker` and are not wanted, whether each is enabled and
+    whether certbot has a lineage of its name."""
     retired = []
     for name in sorted(os.listdir(directory)) if os.path.isdir(directory) else []:
         path = os.path.join(directory, name)
         if name not in wanted and SITE_NAME.match(name) and os.path.isfile(path) and _marked(path, marker):
             enabled = os.path.join(os.path.dirname(directory), "sites-enabled", name)
-            retired.append({"name": name, "enabled": os.path.lexists(enabled)})
+            retired.append({"name": name, "enabled": os.path.lexists(enabled),
+                            "acme_lineage": os.path.exists(lineage_of(name)["renewal_conf"])})
     return retired
 
 

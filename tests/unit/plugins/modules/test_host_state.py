@@ -70,8 +70,14 @@ def test_sites_the_role_wrote_that_are_no_longer_wanted_are_retired(tmp_path):
                        ("beta.1234.2026-12-03@10:00:00~", "# (role ucproxy.nginx.reverse_proxy).\n")):
         (available / name).write_text(text)
     (enabled / "beta").symlink_to(available / "beta")
-    assert host_state.retired_sites(str(available), ["alpha"], "(role ucproxy.nginx.reverse_proxy)") == [
-        {"name": "beta", "enabled": True}, {"name": "gamma", "enabled": False}]
+    (tmp_path / "gamma.conf").write_text("# certbot's renewal settings\n")
+
+    def lineage_of(name):
+        return {"renewal_conf": str(tmp_path / f"{name}.conf")}
+
+    assert host_state.retired_sites(str(available), ["alpha"], "(role ucproxy.nginx.reverse_proxy)", lineage_of) == [
+        {"name": "beta", "enabled": True, "acme_lineage": False},
+        {"name": "gamma", "enabled": False, "acme_lineage": True}]
 
 
 def test_only_packages_with_a_candidate_are_offered():
