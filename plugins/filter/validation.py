@@ -12,6 +12,7 @@ import re
 
 from ansible.module_utils.common.validation import (
     check_type_bool, check_type_dict, check_type_int, check_type_list, check_type_path, check_type_str)
+from ansible_collections.ucproxy.nginx.plugins.module_utils.client_networks import PREFIXES as CLIENT_PREFIXES
 from ansible_collections.ucproxy.nginx.plugins.module_utils.server_names import (
     covers, is_host_name, is_server_name, is_wildcard)
 from ansible_collections.ucproxy.nginx.plugins.module_utils.sites import (
@@ -296,6 +297,10 @@ def _login_protection_errors(v):
         for cidr in v.get(name) or []:
             if not _cidr(str(cidr)):
                 errors.append(f"{name}: {cidr!r} is not an IP address or CIDR")
+    prefix = v.get("reverse_proxy_ipv6_client_prefix", 64)
+    if prefix not in CLIENT_PREFIXES:
+        errors.append(f"reverse_proxy_ipv6_client_prefix: {prefix!r} must be one of "
+                      f"{', '.join(map(str, CLIENT_PREFIXES))} (whole 16-bit groups)")
     return errors
 
 

@@ -1,16 +1,20 @@
-"""Password guessing is stopped without locking out real users: an address that fails to log in
+"""Password guessing is stopped without locking out real users: a client that fails to log in
 five times within a minute (this scenario's settings) is banned for 20 seconds, on ports 80 and
 443 in nftables, or by nginx behind a load balancer; successful multi-round logins never count,
-trusted networks are never banned, and logins beyond the rate limit get 429."""
+trusted networks are never banned, and logins beyond the rate limit get 429. A client is its
+IPv4 address or the /64 its IPv6 address lies in: a guesser that takes a new address of its /64
+for every guess is counted, limited and banned as one."""
+import ipaddress
+import random
 import time
 
 import pytest
 import yaml
 
-from molecule_support.clients import client_for
+from molecule_support.clients import client_for, copy_to
 from molecule_support.host_logs import LogSince
 from molecule_support.host_paths import ACCESS_LOG, FAIL2BAN_JAIL_NAME, FAIL2BAN_LOG, LOGIN_FAILURES_LOG
-from molecule_support.scenario import REPO, SERVER_NAME, container, proxy_vars, recorded_address
+from molecule_support.scenario import REPO, SERVER_NAME, container, pki_root, proxy_vars, recorded_address
 from molecule_support.waiting import wait_for
 
 BALANCER = "http://balancer:8080/ws/client/createsession"
@@ -79,6 +83,59 @@ def test_behind_a_load_balancer_the_real_client_is_banned_by_nginx_and_logged(gu
     assert recorded_address("guesser") in failures.text() and recorded_address("balancer") not in failures.text()
     assert f"{recorded_address('client')} - - [" in access.text()
     wait_for(lambda: status_via_balancer(guesser, "guessed") == "401", 60, "the nginx ban did not end")
+
+
+@pytest.fixture(scope="module")
+def balancer():
+    """The load balancer, which ucproxy-deb13 trusts to name the client in X-Forwarded-For; it
+    stands in for one that IPv6 clients reach (this scenario's network is IPv4)."""
+    host = container("balancer")
+    copy_to(host, pki_root().read_bytes(), "/tmp/test-ca.pem")
+    copy_to(host, (REPO / "tests" / "clients" / "forwarded_logins.py").read_bytes(), "/tmp/forwarded_logins.py")
+    return host
+
+
+def forwarded_logins(balancer, password: str, clients: list) -> list:
+    """Statuses of login requests the balancer forwards for these client addresses."""
+    return balancer.check_output(f"python3 /tmp/forwarded_logins.py {recorded_address('ucproxy-deb13')} {SERVER_NAME} "
+                                 f"/tmp/test-ca.pem {password} {' '.join(clients)}").split()
+
+
+def fresh_network() -> ipaddress.IPv6Network:
+    """A /64 no earlier run of these tests used (nginx and fail2ban keep what they counted)."""
+    return ipaddress.IPv6Network(f"2001:db8:{random.randrange(1, 0xffff):x}:1::/64")
+
+
+def test_an_ipv6_client_behind_a_load_balancer_is_counted_and_banned_by_its_network(balancer):
+    proxy = container("ucproxy-deb13")
+    network, other = fresh_network(), fresh_network()
+    failures, access = LogSince(proxy, LOGIN_FAILURES_LOG), LogSince(proxy, ACCESS_LOG)
+    # Every guess from another address of the /64, in the forms clients and balancers write.
+    guesses = [network[0xa1], network[0xa2].exploded, str(network[0xa3]).upper(), network[0xffff00000000a4],
+               network[2**64 - 1]]
+    assert forwarded_logins(balancer, "guessed", [str(guess) for guess in guesses]) == ["401"] * 5
+    wait_for(lambda: forwarded_logins(balancer, "guessed", [str(network[0xb])]) == ["403"], 30,
+             "the guesser's network was not banned by nginx")
+    assert forwarded_logins(balancer, "S3cret-Passw0rd", [str(other[1])]) == ["200"], "another network is banned"
+    # fail2ban counted and banned the network; the access log names each address.
+    assert f"{network} login failed" in failures.text() and str(network[0xa1]) not in failures.text()
+    assert str(network) in banned(proxy)
+    assert all(f"{network[number]} - - [" in access.text() for number in (0xa1, 0xa2, 0xa3))
+    wait_for(lambda: forwarded_logins(balancer, "guessed", [str(network[0xc])]) == ["401"], 60,
+             "the ban of the network did not end")
+
+
+def test_an_ipv6_client_is_rate_limited_by_its_network(balancer):
+    proxy = container("ucproxy-deb13")
+    burst = proxy_vars(proxy).get("reverse_proxy_login_rate_burst", role_default("reverse_proxy_login_rate_burst"))
+    network = fresh_network()
+    # Twice the burst, each request of the login from another address of one /64 (no credentials:
+    # the UCServer's challenge, which fail2ban does not count).
+    statuses = forwarded_logins(balancer, "-", [str(network[number]) for number in range(1, 2 * burst + 1)])
+    assert statuses[:burst] == ["401"] * burst
+    assert statuses.count("429") > burst / 4, sorted(set(statuses))
+    # The limit is the network's, not everyone's.
+    assert forwarded_logins(balancer, "-", [str(fresh_network()[1])]) == ["401"]
 
 
 def role_default(name: str):

@@ -133,6 +133,7 @@ REFUSED = {
                                            "reverse_proxy_ban_trusted_networks"),
     "nginx syntax in a trusted proxy": ({"reverse_proxy_trusted_proxies": ["10.0.0.1; allow all"]},
                                         "reverse_proxy_trusted_proxies"),
+    "IPv6 client prefix inside a group": ({"reverse_proxy_ipv6_client_prefix": 56}, "reverse_proxy_ipv6_client_prefix"),
     "critical before warning": ({"reverse_proxy_certificate_critical_days": 30}, "reverse_proxy_certificate_critical_days"),
     "no warning days": ({"reverse_proxy_certificate_warning_days": 0}, "reverse_proxy_certificate_warning_days"),
     "exporter address without port": ({"reverse_proxy_metrics_listen": "127.0.0.1"}, "reverse_proxy_metrics_listen"),
