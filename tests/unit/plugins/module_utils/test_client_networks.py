@@ -48,8 +48,11 @@ def addresses():
     fixed = ["2001:db8::1", "2001:db8:0:1::", "::ffff:192.0.2.1", "2001:db8:1:2:3:4:5:6", "::", "::1", "1::",
              "::2:3:4:5:6", "::2:3:4:5:6:7", "1::3:4:5:6:7", "1:2::4:5:6:7:8", "::3:4:5:6:7:8", "::192.0.2.7",
              "1:0:0:0:5:6:7:8", "0:0:0:1:2:3:4:5", "1:2:3:0:0:6:7:8", "fe80::1", "2001:db8:0:0:1::1"]
-    generated = [ipaddress.IPv6Address(":".join(f"{rng.choice([0, 0, 0, rng.randrange(1, 16), rng.randrange(65536)]):x}"
-                                                for _ in range(8))) for _ in range(4000)]
+
+    def group():
+        return rng.choice([0, 0, 0, rng.randrange(1, 16), rng.randrange(65536)])
+
+    generated = [ipaddress.IPv6Address(":".join(f"{group():x}" for position in range(8))) for number in range(4000)]
     return [ipaddress.IPv6Address(a) for a in fixed] + generated
 
 
