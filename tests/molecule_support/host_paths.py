@@ -42,7 +42,6 @@ APT_DAILY_UPGRADE_STAMP = "/var/lib/apt/periodic/upgrade-stamp"
 # Login protection.
 FAIL2BAN_JAIL = "/etc/fail2ban/jail.d/ucproxy-nginx.conf"
 FAIL2BAN_FILTER = "/etc/fail2ban/filter.d/ucproxy-nginx-login.conf"
-FAIL2BAN_NFTABLES_ACTION = "/etc/fail2ban/action.d/ucproxy-nginx-nftables.conf"
 FAIL2BAN_JAIL_NAME = "ucproxy-nginx-login"
 FAIL2BAN_LOG = "/var/log/fail2ban.log"
 

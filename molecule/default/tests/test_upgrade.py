@@ -15,8 +15,8 @@ from pathlib import Path
 import yaml
 
 from molecule_support.ansible_runs import CONVERGE, collection_used, install_collection, run_playbook
-from molecule_support.host_paths import (APT_CONF, FAIL2BAN_FILTER, FAIL2BAN_JAIL, FAIL2BAN_NFTABLES_ACTION,
-                                         MONITORING_CHECK, MONITORING_CHECK_SETTINGS, NGINX_CONF, NGINX_UNIT_DROPINS,
+from molecule_support.host_paths import (APT_CONF, FAIL2BAN_FILTER, FAIL2BAN_JAIL, MONITORING_CHECK,
+                                         MONITORING_CHECK_SETTINGS, NGINX_CONF, NGINX_UNIT_DROPINS,
                                          POLICY_RC_D, STATE_DIR, SITE)
 from molecule_support.scenario import REPO
 
@@ -31,8 +31,9 @@ PROGRAMS = {MONITORING_CHECK, os.path.join(os.path.dirname(MONITORING_CHECK), "p
 # Files this release writes differently from the release before it, on purpose (per previous release).
 CHANGED_SINCE = {
     # A client is its IPv4 address or its IPv6 /64: the login limit's key and the failed-login log
-    # (nginx.conf), fail2ban's filter, and its nftables action whose sets hold networks.
-    "1.7.0": {NGINX_CONF, FAIL2BAN_FILTER, FAIL2BAN_NFTABLES_ACTION, FAIL2BAN_JAIL},
+    # (nginx.conf), fail2ban's filter, and the jail's new nftables action (the action's own file
+    # is new, and 1.7.0 leaves it alone).
+    "1.7.0": {NGINX_CONF, FAIL2BAN_FILTER, FAIL2BAN_JAIL},
 }
 # The record 1.x kept per site of the configuration nginx ran.
 FILES_OF_1X = re.compile("^" + re.escape(SITE.state_files).replace(r"\*", "[^/]+") + "$")
