@@ -298,7 +298,7 @@ def _login_protection_errors(v):
             if not _cidr(str(cidr)):
                 errors.append(f"{name}: {cidr!r} is not an IP address or CIDR")
     prefix = v.get("reverse_proxy_ipv6_client_prefix", 64)
-    if prefix not in CLIENT_PREFIXES:
+    if str(prefix) not in map(str, CLIENT_PREFIXES):  # -e gives a string
         errors.append(f"reverse_proxy_ipv6_client_prefix: {prefix!r} must be one of "
                       f"{', '.join(map(str, CLIENT_PREFIXES))} (whole 16-bit groups)")
     return errors

@@ -182,6 +182,7 @@ ACCEPTED = {
     "directive with a quoted argument": {"reverse_proxy_extra_location_directives": ['add_header X-A "b c"']},
     "no WebSocket check in the gate": {"reverse_proxy_health_gate_websocket_path": ""},
     "login limit off": {"reverse_proxy_login_rate_limit": 0},
+    "IPv6 client prefix from -e": {"reverse_proxy_ipv6_client_prefix": "48"},
     "trusted networks and proxies": {"reverse_proxy_ban_trusted_networks": ["192.0.2.0/24", "2001:db8::1"],
                                      "reverse_proxy_trusted_proxies": ["10.0.0.5"]},
     "exporter on every IPv6 address": {"reverse_proxy_metrics": True, "reverse_proxy_metrics_listen": "[::]:9113"},
