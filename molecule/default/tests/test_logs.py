@@ -1,8 +1,8 @@
 """No secret in any log: after successful and failed logins, /ws/direct calls with credentials and
-tokens (anywhere in the query, any letter case), a session's WebSocket, and the same with the
-UCServer stopped, no secret appears in any file under /var/log/nginx nor in the journal, while
-the access log shows the requests with their secrets masked, in the combined format and in the
-JSON one (the modern proxy's, reverse_proxy_access_log_format in the inventory)."""
+tokens (anywhere in the query, any letter case, after `;`, a percent-encoded name), a session's
+WebSocket, and the same with the UCServer stopped, no secret appears in any file under
+/var/log/nginx nor in the journal, while the access log shows the requests with their secrets
+masked, in the combined format and in the JSON one (the modern proxy's, reverse_proxy_access_log_format in the inventory)."""
 import base64
 import json
 import re
@@ -34,7 +34,8 @@ def secret_requests(client) -> set:
     secrets.add(token)
     base = f"https://{SERVER_NAME}/ws/direct/getversion"
     for query in (f"user=alice&pass={PASSWORD}", f"PASS={PASSWORD}&user=alice", f"token={token}&x=1",
-                  f"a=1&Token={token}&password={PASSWORD}&x-uctoken={token}", f"pass={PASSWORD}&pass={PASSWORD}"):
+                  f"a=1&Token={token}&password={PASSWORD}&x-uctoken={token}", f"pass={PASSWORD}&pass={PASSWORD}",
+                  f"user=alice;pass={PASSWORD}", f"user=alice&p%61ss={PASSWORD}"):
         client.request(f"{base}?{query}")
     basic = base64.b64encode(b"alice:x").decode()
     client.request(base, "-H", f"x-uctoken: {token}", "-H", f"Authorization: Basic {basic}")
@@ -81,7 +82,8 @@ def test_no_secret_in_any_log_with_the_ucserver_up_or_down(host, client, standin
     # This test's requests are in the access log (in the proxy's format) with their secrets masked.
     logged = logged_requests(host, access.text())
     for request in ("/ws/direct/getversion?user=alice&pass=***", "/ws/direct/getversion?a=1&Token=***&password=***"
-                    "&x-uctoken=***", "/ws/client/websocket?x-ucsessionid=***"):
+                    "&x-uctoken=***", "/ws/direct/getversion?user=alice;pass=***",
+                    "/ws/direct/getversion?user=alice&p%61ss=***", "/ws/client/websocket?x-ucsessionid=***"):
         assert request in logged, (request, logged)
 
 
