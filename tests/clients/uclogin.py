@@ -4,7 +4,7 @@ x-epid header (each round on a new connection: the proxy needs no connection pin
 session opens its WebSocket with ?x-ucsessionid=. Prints one JSON line per login.
 
   uclogin.py https://uc.example.test --connect-to proxy:443 --cafile ca.pem [--method ntlm|basic]
-             [--password WRONG] [--logins 50] [--websocket]
+             [--password WRONG] [--logins 50] [--websocket] [--then-anonymous]
 """
 import argparse
 import asyncio
@@ -87,6 +87,8 @@ def main() -> int:
     parser.add_argument("--password", default="S3cret-Passw0rd")
     parser.add_argument("--logins", type=int, default=1)
     parser.add_argument("--websocket", action="store_true", help="open the session's WebSocket")
+    parser.add_argument("--then-anonymous", action="store_true",
+                        help="after each login, another client's first request (its status: anonymous_after)")
     args = parser.parse_args()
     args.name = urllib.parse.urlsplit(args.url).hostname
     ok = True
@@ -95,6 +97,8 @@ def main() -> int:
             summary = login(args)
             if args.websocket and "sessionid" in summary:
                 summary["websocket_echoed"] = asyncio.run(open_session_socket(args, summary["sessionid"]))
+            if args.then_anonymous:
+                summary["anonymous_after"] = request(args)[0]
         except (OSError, ssl.SSLError, websockets.exceptions.WebSocketException) as error:
             summary = {"error": f"{type(error).__name__}: {error}"}
         ok = ok and summary.get("final", {}).get("status") == 200

@@ -7,6 +7,8 @@ Logs in like the UCServer (research-ucserver-login.md, Client_connection_setup.p
       Authorization: NTLM <negotiate> (round 1): 401 with "WWW-Authenticate: NTLM <challenge>" and
       an x-epid header; Authorization: NTLM <answer> with that x-epid (round 2): 200 with the
       session, or 401 with a bare "WWW-Authenticate: NTLM" (a failure, as in MS-NTHT).
+      With --ntlm-binds-connection (on in the service), like HTTP.sys, a connection that completed
+      an NTLM login is that user's: a later createsession on it without Authorization gets a session.
       A round-1 token is base64("NEGOTIATE:<user>"), a round-2 token
       base64("<user>:" + hex(HMAC-SHA256(password, challenge))) (tests/clients/uclogin.py).
   /ws/client/websocket?x-ucsessionid=<id>   upgrades only for a session it issued (else 401)
@@ -67,9 +69,15 @@ def ntlm_answer(user: str, password: str, challenge: str) -> str:
 
 
 class UCServer:
-    def __init__(self, name: str, user: str, password: str):
+    def __init__(self, name: str, user: str, password: str, ntlm_binds_connection: bool = False):
         self.name, self.user, self.password = name, user, password
         self.sessions, self.tokens, self.rounds = set(), set(), {}
+        self.ntlm_binds_connection = ntlm_binds_connection
+        self.logged_in = {}  # peer -> the connection (transport) an NTLM login completed on
+
+    def _logged_in_connection(self, request: web.Request) -> bool:
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        return self.ntlm_binds_connection and peer is not None and self.logged_in.get(peer) is request.transport
 
     def _decode(self, token: str) -> str:
         try:
@@ -97,7 +105,7 @@ class UCServer:
     def create_session(self, request: web.Request) -> web.Response:
         scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
         if not scheme:
-            return self._challenge(failed=False)
+            return self._session() if self._logged_in_connection(request) else self._challenge(failed=False)
         if scheme.lower() == "basic":
             user, _colon, password = self._decode(token).partition(":")
             if (user, password) == (self.user, self.password):
@@ -117,6 +125,8 @@ class UCServer:
             user, challenge = self.rounds.pop(epid, ("", ""))
             if challenge and user == self.user and hmac.compare_digest(
                     token, ntlm_answer(self.user, self.password, challenge)):
+                if request.transport:
+                    self.logged_in[request.transport.get_extra_info("peername")] = request.transport
                 return self._session()
             return self.unauthorized(["NTLM"], failed=True)
         return self._challenge(failed=True)
@@ -182,9 +192,12 @@ def main() -> None:
                         help="answered on /standin/whoami (default: the host's name, a container's name)")
     parser.add_argument("--user", default="alice")
     parser.add_argument("--password", default="S3cret-Passw0rd")
+    parser.add_argument("--ntlm-binds-connection", action="store_true",
+                        help="a connection that completed an NTLM login stays logged in (as HTTP.sys)")
     args = parser.parse_args()
     app = web.Application(client_max_size=1024**3)
-    app.router.add_route("*", "/{tail:.*}", make_handler(UCServer(args.name, args.user, args.password)))
+    server = UCServer(args.name, args.user, args.password, args.ntlm_binds_connection)
+    app.router.add_route("*", "/{tail:.*}", make_handler(server))
     web.run_app(app, host=args.host, port=args.port, access_log=None, print=None)
 
 

@@ -1,6 +1,7 @@
 """A ProCall client's login through the proxy, against a stand-in that logs in like the UCServer:
 the challenge with both methods, the NTLM-style rounds tied by x-epid, the session and its
-WebSocket, and the UCServer's own headers and errors passing unchanged."""
+WebSocket, the UCServer's own headers and errors passing unchanged, and no login's upstream
+connection handed to another client."""
 from molecule_support.scenario import SERVER_NAME, proxy_backends
 
 testinfra_hosts = proxy_backends()
@@ -13,6 +14,14 @@ def test_a_whole_login_challenge_answer_session_and_websocket(client):
     assert summary["challenge"]["status"] == 401 and summary["challenge"]["x_epid"], summary
     assert summary["challenge"]["www_authenticate"][0].startswith("NTLM "), summary
     assert summary["final"]["status"] == 200 and summary["websocket_echoed"] == 1, summary
+
+
+def test_a_login_never_shares_its_upstream_connection_with_the_next_client(client):
+    """The stand-in, like HTTP.sys, takes every later request on a connection that completed an
+    NTLM login as that user. Had nginx kept that connection for the next request (upstream
+    keep-alive), the next client's first request would get a session instead of the challenge."""
+    summaries = client.login("--logins", "20", "--then-anonymous")
+    assert [(summary["final"]["status"], summary["anonymous_after"]) for summary in summaries] == [(200, 401)] * 20
 
 
 def test_basic_login_succeeds_and_a_wrong_password_gets_the_offers_again(client):
