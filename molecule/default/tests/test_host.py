@@ -15,7 +15,8 @@ def test_nginx_is_installed_enabled_and_running(host):
 def test_site_is_in_sites_available_and_linked_from_sites_enabled(host):
     site = host.file(SITE.file)
     assert site.is_file
-    assert "proxy_pass http://ucserver_reverseproxy;" in site.content_string
+    # Login paths to the upstream without kept-alive connections, the rest to the one with them.
+    assert "proxy_pass http://ucserver_reverseproxy$ucproxy_login_upstream;" in site.content_string
     link = host.file(SITE.link)
     assert link.is_symlink
     assert link.linked_to == SITE.file
