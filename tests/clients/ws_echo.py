@@ -4,10 +4,12 @@ With --hold SECONDS it keeps the WebSocket open that long, exchanging a message 
 and prints {"opened": true} as soon as the first echo came back; --stop-file ends the hold early
 once that file exists.
 
-Like a ProCall client, it opens a new connection when the opening handshake stalls (up to
---attempts, each within --open-timeout): on the test machines' sandboxed network a fresh TLS
-connection occasionally hangs after the TLS handshake without the server ever receiving the
-request. The summary reports the attempts it needed."""
+Like a ProCall client, it opens a new connection when the opening handshake stalls or the
+connection closes before the answer (up to --attempts, each within --open-timeout): on the test
+machines' sandboxed network a fresh TLS connection occasionally hangs after the TLS handshake
+without the server ever receiving the request, and a reload of nginx (fail2ban's bans behind a
+load balancer) closes connections that have not sent their request yet. The summary reports the
+attempts it needed."""
 import argparse
 import json
 import os
@@ -17,6 +19,7 @@ import sys
 import time
 from urllib.parse import urlsplit
 
+from websockets.exceptions import InvalidMessage
 from websockets.sync.client import connect
 
 
@@ -46,7 +49,7 @@ def main() -> int:
                              ssl=tls, server_hostname=url.hostname if tls else None,
                              open_timeout=args.open_timeout, close_timeout=args.timeout)
                 break
-            except TimeoutError:
+            except (TimeoutError, InvalidMessage):
                 if summary["attempts"] >= args.attempts:
                     raise
         with ws:
