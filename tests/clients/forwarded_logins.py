@@ -1,13 +1,14 @@
-"""A load balancer's view of logins: login requests sent to a proxy that trusts this host's
-X-Forwarded-For, each naming the next client address given, on keep-alive connections: Basic
-logins with the password, or with "-" the first request of a login (no credentials). Prints the
-status of each request, one per line.
+"""A load balancer's view of logins: login requests sent at once to a proxy that trusts this
+host's X-Forwarded-For, one per client address given, each on a connection of its own (opened
+before any is sent): Basic logins with the password, or with "-" the first request of a login (no
+credentials). Prints the status of each request in the order given, one per line (0: no answer).
   forwarded_logins.py PROXY_ADDRESS SERVER_NAME CAFILE PASSWORD CLIENT_ADDRESS..."""
 import base64
 import http.client
 import socket
 import ssl
 import sys
+import threading
 
 
 def connect(proxy, server_name, context):
@@ -20,17 +21,29 @@ def connect(proxy, server_name, context):
 
 def main(proxy, server_name, cafile, password, *clients):
     context = ssl.create_default_context(cafile=cafile)
-    connection = connect(proxy, server_name, context)
     credentials = base64.b64encode(f"alice:{password}".encode()).decode()
     login = {} if password == "-" else {"Authorization": f"Basic {credentials}"}
-    for client in clients:
-        connection.request("GET", "/ws/client/createsession", headers={**login, "X-Forwarded-For": client})
-        response = connection.getresponse()
-        response.read()
-        print(response.status, flush=True)
-        if response.will_close:
-            connection.close()
-            connection = connect(proxy, server_name, context)
+    connections = [connect(proxy, server_name, context) for _client in clients]
+    start, statuses = threading.Barrier(len(clients)), [0] * len(clients)
+
+    def send(index):
+        start.wait()
+        try:
+            connections[index].request("GET", "/ws/client/createsession",
+                                       headers={**login, "X-Forwarded-For": clients[index]})
+            response = connections[index].getresponse()
+            response.read()
+            statuses[index] = response.status
+        except OSError:
+            pass
+        connections[index].close()
+
+    threads = [threading.Thread(target=send, args=(index,)) for index in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print("\n".join(map(str, statuses)), flush=True)
 
 
 if __name__ == "__main__":

@@ -78,13 +78,23 @@ class Client:
         summary["rc"] = result.rc
         return summary
 
+    def _login_command(self, *args: str) -> str:
+        return shlex.join(["python3", "/opt/ucproxy/uclogin.py", f"https://{self.server_name}",
+                           "--connect-to", f"{self.proxy}:443", "--cafile", self.cafile, *args])
+
     def login(self, *args: str) -> list:
         """Logs in to the UCServer stand-in through the proxy (tests/clients/uclogin.py); one
         summary per login."""
-        command = ["python3", "/opt/ucproxy/uclogin.py", f"https://{self.server_name}",
-                   "--connect-to", f"{self.proxy}:443",
-                   "--cafile", self.cafile, *args]
-        result = self.run(shlex.join(command))
+        return self._summaries(self.run(self._login_command(*args)))
+
+    def crowd_login(self, logins: int, at_once: int) -> list:
+        """`logins` multi-round logins by `at_once` users at a time (a process each); one summary
+        per login."""
+        command = self._login_command("--logins", str(logins // at_once))
+        return self._summaries(self.run(" & ".join([command] * at_once) + " & wait"))
+
+    @staticmethod
+    def _summaries(result) -> list:
         return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
 
     def session(self) -> str:
