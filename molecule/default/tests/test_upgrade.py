@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from molecule_support.ansible_runs import CONVERGE, collection_used, install_collection, run_playbook
-from molecule_support.host_paths import (APT_CONF, FAIL2BAN_FILTER, FAIL2BAN_JAIL, MONITORING_CHECK,
+from molecule_support.host_paths import (APT_CONF, FAIL2BAN_JAIL, MONITORING_CHECK,
                                          MONITORING_CHECK_SETTINGS, NGINX_CONF, NGINX_UNIT_DROPINS,
                                          POLICY_RC_D, STATE_DIR, SITE)
 from molecule_support.scenario import REPO
@@ -30,10 +30,10 @@ ROLE_FILES = " ".join(["/etc/nginx", os.path.dirname(os.path.dirname(FAIL2BAN_JA
 PROGRAMS = {MONITORING_CHECK, os.path.join(os.path.dirname(MONITORING_CHECK), "proxy_probe.py")}
 # Files this release writes differently from the release before it, on purpose (per previous release).
 CHANGED_SINCE = {
-    # A client is its IPv4 address or its IPv6 /64: the login limit's key and the failed-login log
-    # (nginx.conf), fail2ban's filter, and the jail's new nftables action (the action's own file
-    # is new, and 1.7.0 leaves it alone).
-    "1.7.0": {NGINX_CONF, FAIL2BAN_FILTER, FAIL2BAN_JAIL},
+    # The login rate and its queue (nginx.conf, the site's limit_req), login requests to an
+    # upstream without keep-alive (nginx.conf's map, the site's second upstream block), queries
+    # masked in every spelling (nginx.conf).
+    "1.8.0": {NGINX_CONF, SITE.file},
 }
 # The record 1.x kept per site of the configuration nginx ran.
 FILES_OF_1X = re.compile("^" + re.escape(SITE.state_files).replace(r"\*", "[^/]+") + "$")
