@@ -22,13 +22,19 @@ import websockets
 LOGIN = "/ws/client/createsession"
 
 
+def proxy_address(args):
+    """(host, port) of --connect-to, an IPv6 address without its brackets."""
+    host, port = args.connect_to.rsplit(":", 1)
+    return host.strip("[]"), int(port)
+
+
 def request(args, headers=None):
     """One GET of the login path on a new TLS connection: (status, [(header, value), ...], body)."""
-    host, port = args.connect_to.rsplit(":", 1)
+    host, port = proxy_address(args)
     context = ssl.create_default_context(cafile=args.cafile)
     lines = [f"GET {LOGIN} HTTP/1.1", f"Host: {args.name}", "Connection: close"]
     lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
-    with socket.create_connection((host, int(port)), timeout=20) as raw:
+    with socket.create_connection((host, port), timeout=20) as raw:
         with context.wrap_socket(raw, server_hostname=args.name) as tls:
             tls.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
             data = b""
@@ -68,10 +74,10 @@ def login(args) -> dict:
 
 async def open_session_socket(args, session: str) -> int:
     """Opens the session's WebSocket and echoes one message; the number echoed."""
-    host, port = args.connect_to.rsplit(":", 1)
+    host, port = proxy_address(args)
     url = f"wss://{args.name}{'/ws/client/websocket'}?x-ucsessionid={urllib.parse.quote(session)}"
     context = ssl.create_default_context(cafile=args.cafile)
-    async with websockets.connect(url, ssl=context, host=host, port=int(port), server_hostname=args.name,
+    async with websockets.connect(url, ssl=context, host=host, port=port, server_hostname=args.name,
                                   open_timeout=20) as ws:
         await ws.send("hello")
         return int(await asyncio.wait_for(ws.recv(), 20) == "hello")
@@ -80,7 +86,7 @@ async def open_session_socket(args, session: str) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url")
-    parser.add_argument("--connect-to", required=True, help="host:port of the proxy")
+    parser.add_argument("--connect-to", required=True, help="host:port ([ipv6]:port) of the proxy")
     parser.add_argument("--cafile", required=True)
     parser.add_argument("--method", choices=["ntlm", "basic"], default="ntlm")
     parser.add_argument("--user", default="alice")

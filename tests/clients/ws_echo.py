@@ -26,7 +26,7 @@ from websockets.sync.client import connect
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url", help="for example wss://uc.example.test/ws/client/websocket")
-    parser.add_argument("--connect-to", help="HOST:PORT to connect to instead of the URL's host")
+    parser.add_argument("--connect-to", help="HOST:PORT ([IPV6]:PORT) to connect to instead of the URL's host")
     parser.add_argument("--cafile", help="CA file that must verify the proxy's certificate")
     parser.add_argument("--messages", type=int, default=3)
     parser.add_argument("--hold", type=float, default=0.0, help="keep the WebSocket open this many seconds")
@@ -39,6 +39,7 @@ def main() -> int:
     url = urlsplit(args.url)
     target = args.connect_to or f"{url.hostname}:{url.port or (443 if url.scheme == 'wss' else 80)}"
     host, port = target.rsplit(":", 1)
+    host = host.strip("[]")  # an IPv6 address: [2001:db8::1]:443
     tls = ssl.create_default_context(cafile=args.cafile) if url.scheme == "wss" else None
     summary = {"sent": 0, "echoed": 0, "attempts": 0}
     try:

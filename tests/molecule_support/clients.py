@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from molecule_support.host_paths import SITE
-from molecule_support.scenario import SERVER_NAME, pki_root
+from molecule_support.scenario import SERVER_NAME, ipv6_address, pki_root
 from molecule_support.waiting import wait_for
 
 
@@ -32,12 +32,16 @@ class Client:
 
     def __init__(self, host, proxy_name: str, cafile: str, server_name: str = SERVER_NAME):
         self.host = host
-        self.proxy = proxy_name
+        self.proxy = proxy_name  # the container's name, or an IPv6 address in brackets
         self.cafile = cafile
         self.server_name = server_name  # the name WebSockets, logins and handshakes use
 
     def run(self, command: str):
         return self.host.run(command)
+
+    def over_ipv6(self) -> "Client":
+        """The same client, connecting to the proxy's IPv6 address."""
+        return Client(self.host, f"[{ipv6_address(self.proxy)}]", self.cafile, self.server_name)
 
     def curl(self, url: str, *curl_args: str):
         """curl, connecting to the proxy whatever host name the URL names; the command result."""

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import testinfra
+import yaml
 from testinfra.utils.ansible_runner import AnsibleRunner
 
 # The checkout (tests/molecule_support/ is two levels down).
@@ -63,6 +64,12 @@ def proxy_vars(host) -> dict:
     return inventory().get_variables(host.backend.name)
 
 
+def role_default(name: str):
+    """A variable's default in the role (defaults/main.yml)."""
+    with open(REPO / "roles" / "reverse_proxy" / "defaults" / "main.yml", encoding="utf-8") as defaults:
+        return yaml.safe_load(defaults)[name]
+
+
 def tls_profile(host) -> str:
     return proxy_vars(host).get("reverse_proxy_tls_profile", "intermediate")
 
@@ -71,6 +78,12 @@ def recorded_address(name: str) -> str:
     """The address the prepare step recorded for `name` (tests/playbooks/ssh_access.yml): a
     container's on the scenario's network, or `virtual`, the ha pair's with its prefix length."""
     return (ephemeral_directory() / "addresses" / name).read_text(encoding="utf-8").strip()
+
+
+def ipv6_address(name: str) -> str:
+    """The IPv6 address of container `name`, in `ipv6_test_network` of the scenario's inventory
+    (tests/playbooks/ipv6_network.yml)."""
+    return inventory().get_variables(name)["ipv6_test_network"]["addresses"][name]
 
 
 def pki_root() -> Path:

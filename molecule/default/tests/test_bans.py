@@ -11,21 +11,19 @@ import random
 import time
 
 import pytest
-import yaml
 
+from molecule_support.bans import banned
 from molecule_support.clients import client_for, copy_to
 from molecule_support.host_logs import LogSince
-from molecule_support.host_paths import ACCESS_LOG, FAIL2BAN_JAIL_NAME, FAIL2BAN_LOG, LOGIN_FAILURES_LOG
-from molecule_support.scenario import REPO, SERVER_NAME, container, pki_root, proxy_vars, recorded_address
+from molecule_support.host_paths import ACCESS_LOG, FAIL2BAN_LOG, LOGIN_FAILURES_LOG
+from molecule_support.scenario import (REPO, SERVER_NAME, container, pki_root, proxy_vars, recorded_address,
+                                       role_default)
 from molecule_support.waiting import wait_for
 
 BALANCER = "http://balancer:8080/ws/client/createsession"
 RATE_LIMIT_PROXY = "ucproxy-modern"
 FLOOD_NOTE = "/tmp/login-rate-flood"
 
-
-def banned(proxy) -> str:
-    return proxy.run(f"fail2ban-client status {FAIL2BAN_JAIL_NAME}").stdout
 
 
 def guess(client, times=5):
@@ -141,10 +139,6 @@ def test_an_ipv6_client_is_rate_limited_by_its_network(balancer):
     # The limit is the network's, not everyone's.
     assert forwarded_logins(balancer, "-", [str(fresh_network()[1])]) == ["401"]
 
-
-def role_default(name: str):
-    with open(REPO / "roles" / "reverse_proxy" / "defaults" / "main.yml", encoding="utf-8") as defaults:
-        return yaml.safe_load(defaults)[name]
 
 
 def test_a_fast_guesser_gets_20_guesses_through_and_429_for_the_rest(guesser):
