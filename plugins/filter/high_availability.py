@@ -1,6 +1,7 @@
 """Where the proxies of an active/passive pair speak VRRP: on each, the interface whose IPv4
 network holds the virtual address, and the proxy's own address there (keepalived's unicast
-source, and where its peers send to). Used by the reverse_proxy role with every node's facts."""
+source, and where its peers send to); with an IPv6 virtual address, also the interface whose IPv6
+network holds that. Used by the reverse_proxy role with every node's facts."""
 import ipaddress
 
 
@@ -11,6 +12,24 @@ def _interface_networks(facts):
         if ipv4.get("address") and ipv4.get("netmask"):
             address = ipaddress.ip_interface(f"{ipv4['address']}/{ipv4['netmask']}")
             yield name, str(address.ip), address.network
+
+
+def _interface_ipv6_networks(facts):
+    """(interface, network) for each global IPv6 address in Ansible's network facts."""
+    for name in facts.get("interfaces") or []:
+        for entry in (facts.get(name.replace("-", "_")) or {}).get("ipv6") or []:
+            if entry.get("scope") == "global" and entry.get("address") and entry.get("prefix"):
+                yield name, ipaddress.ip_interface(f"{entry['address']}/{entry['prefix']}").network
+
+
+def ipv6_interface(host, facts, virtual_address6):
+    """{interface6} of one host for the IPv6 virtual address, or {error}."""
+    vip = ipaddress.ip_interface(virtual_address6)
+    for name, network in _interface_ipv6_networks(facts):
+        if vip.ip in network:
+            return {"interface6": name}
+    return {"error": f"reverse_proxy_ha_vip6: {virtual_address6} is in the network of none of {host}'s "
+                     "interfaces (the proxies of a pair need an IPv6 address each in its network)"}
 
 
 def vrrp_address(host, facts, virtual_address, interface=""):
@@ -39,16 +58,21 @@ def inventory_address(host, address, virtual_address):
                      f"and its ansible_host is not an address in the network of {virtual_address}"}
 
 
-def reverse_proxy_vrrp_addresses(hostvars, hosts, virtual_address):
+def reverse_proxy_vrrp_addresses(hostvars, hosts, virtual_address, virtual_address6=""):
     """For each of `hosts`: its VRRP interface and address, from hostvars[host].ansible_facts and its
-    reverse_proxy_ha_interface (if set), or from its ansible_host when it has no network facts;
-    else {error}."""
+    reverse_proxy_ha_interface (if set), or from its ansible_host when it has no network facts; with
+    `virtual_address6`, the interface for that (interface6, from the facts only); else {error}."""
     result = {}
     for host in hosts:
         variables = hostvars[host]
         facts = variables.get("ansible_facts") or {}
-        if facts.get("interfaces"):
+        if (variables.get("reverse_proxy_ha_vip6") or "") != virtual_address6:
+            result[host] = {"error": f"reverse_proxy_ha_vip6 of {host} is {variables.get('reverse_proxy_ha_vip6')!r}, "
+                                     f"not {virtual_address6!r}: the proxies of a pair share both addresses"}
+        elif facts.get("interfaces"):
             result[host] = vrrp_address(host, facts, virtual_address, variables.get("reverse_proxy_ha_interface") or "")
+            if virtual_address6 and "error" not in result[host]:
+                result[host].update(ipv6_interface(host, facts, virtual_address6))
         else:
             result[host] = inventory_address(host, variables.get("ansible_host"), virtual_address)
     return result

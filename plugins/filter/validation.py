@@ -343,7 +343,8 @@ def _security_update_errors(v):
 def _high_availability_errors(v):
     vip = v.get("reverse_proxy_ha_vip") or ""
     if not vip:
-        return []
+        return ["reverse_proxy_ha_vip6: set, but reverse_proxy_ha_vip is empty (the IPv6 address moves with the "
+                "pair's IPv4 address)"] if v.get("reverse_proxy_ha_vip6") else []
     errors = []
     try:
         address = ipaddress.IPv4Interface(str(vip))
@@ -353,6 +354,15 @@ def _high_availability_errors(v):
     except ValueError:
         errors.append(f"reverse_proxy_ha_vip: {vip!r} must be an IPv4 host address with the prefix length of "
                       "its network, for example 192.0.2.10/24")
+    vip6 = v.get("reverse_proxy_ha_vip6") or ""
+    if vip6:
+        try:
+            address = ipaddress.IPv6Interface(str(vip6))
+            if "/" not in str(vip6) or address.network.prefixlen > 126 or address.ip == address.network.network_address:
+                raise ValueError
+        except ValueError:
+            errors.append(f"reverse_proxy_ha_vip6: {vip6!r} must be an IPv6 host address with the prefix length of "
+                          "its network, for example 2001:db8::10/64")
     interface = v.get("reverse_proxy_ha_interface") or ""
     if interface and not INTERFACE.match(str(interface)):
         errors.append(f"reverse_proxy_ha_interface: {interface!r} is not a network interface name")

@@ -13,8 +13,8 @@ def facts(**interfaces):
     return result
 
 
-def addresses(hostvars, virtual_address=VIP):
-    return reverse_proxy_vrrp_addresses(hostvars, list(hostvars), virtual_address)
+def addresses(hostvars, virtual_address=VIP, virtual_address6=""):
+    return reverse_proxy_vrrp_addresses(hostvars, list(hostvars), virtual_address, virtual_address6)
 
 
 def test_each_node_gets_the_interface_and_address_in_the_virtual_address_network():
@@ -52,3 +52,35 @@ def test_an_unreachable_peer_is_found_by_its_inventory_address():
                        "proxy3": {"ansible_host": "proxy3.example.com"}})
     assert found["proxy2"] == {"interface": None, "address": "10.89.0.3"}
     assert found["proxy3"]["error"].startswith("reverse_proxy_ha_vip: the network facts of proxy3 could not be gathered")
+
+
+VIP6 = "fd00:0:0:1::200/64"
+
+
+def with_ipv6(node_facts, **interfaces):
+    """Adds global IPv6 addresses ("address/prefix") and a link-local one to the interfaces."""
+    for name, address in interfaces.items():
+        ip, prefix = address.split("/")
+        node_facts[name]["ipv6"] = [{"address": "fe80::1", "prefix": "64", "scope": "link"},
+                                    {"address": ip, "prefix": prefix, "scope": "global"}]
+    return node_facts
+
+
+def test_the_ipv6_virtual_address_goes_to_the_interface_whose_ipv6_network_holds_it():
+    node = {"ansible_facts": with_ipv6(facts(eth0="10.89.0.2/255.255.255.0", eth1="192.168.1.5/255.255.255.0"),
+                                       eth0="fd00:0:0:9::2/64", eth1="fd00:0:0:1::2/64"),
+            "reverse_proxy_ha_vip6": VIP6}
+    assert addresses({"proxy1": node}, virtual_address6=VIP6)["proxy1"] == {
+        "interface": "eth0", "address": "10.89.0.2", "interface6": "eth1"}
+
+
+def test_a_node_without_an_address_in_the_ipv6_network_is_named_in_the_error():
+    node = {"ansible_facts": with_ipv6(facts(eth0="10.89.0.2/255.255.255.0"), eth0="fd00:0:0:9::2/64"),
+            "reverse_proxy_ha_vip6": VIP6}
+    assert addresses({"proxy1": node}, virtual_address6=VIP6)["proxy1"]["error"].startswith(
+        f"reverse_proxy_ha_vip6: {VIP6} is in the network of none of proxy1's interfaces")
+
+
+def test_the_nodes_of_a_pair_share_the_ipv6_address():
+    found = addresses({"proxy1": {"ansible_facts": facts(eth0="10.89.0.2/255.255.255.0")}}, virtual_address6=VIP6)
+    assert found["proxy1"]["error"].startswith("reverse_proxy_ha_vip6 of proxy1 is None, not")

@@ -155,6 +155,12 @@ REFUSED = {
     "virtual address is the network's": ({"reverse_proxy_ha_vip": "192.0.2.0/24"}, "reverse_proxy_ha_vip"),
     "IPv6 virtual address": ({"reverse_proxy_ha_vip": "2001:db8::10/64"}, "reverse_proxy_ha_vip"),
     "keepalived syntax in the virtual address": ({"reverse_proxy_ha_vip": "192.0.2.10/24 }"}, "reverse_proxy_ha_vip"),
+    "IPv6 virtual address without the IPv4 one": ({"reverse_proxy_ha_vip6": "2001:db8::10/64"}, "reverse_proxy_ha_vip6"),
+    "IPv4 as the IPv6 virtual address": ({**PAIR, "reverse_proxy_ha_vip6": "192.0.2.11/24"}, "reverse_proxy_ha_vip6"),
+    "IPv6 virtual address without prefix length": ({**PAIR, "reverse_proxy_ha_vip6": "2001:db8::10"},
+                                                   "reverse_proxy_ha_vip6"),
+    "keepalived syntax in the IPv6 virtual address": ({**PAIR, "reverse_proxy_ha_vip6": "2001:db8::10/64 }"},
+                                                      "reverse_proxy_ha_vip6"),
     "keepalived syntax in the interface": ({**PAIR, "reverse_proxy_ha_interface": "eth0 {"},
                                            "reverse_proxy_ha_interface"),
     "router id out of range": ({**PAIR, "reverse_proxy_ha_router_id": 256}, "reverse_proxy_ha_router_id"),
@@ -170,6 +176,7 @@ REFUSED = {
 
 ACCEPTED = {
     "IPv6 upstream": {"reverse_proxy_upstream_host": "fe80::1"},
+    "pair with an IPv6 virtual address": {**PAIR, "reverse_proxy_ha_vip6": "2001:db8::10/64"},
     "timeout with units": {"reverse_proxy_proxy_read_timeout": "1h30m"},
     "unlimited body size": {"reverse_proxy_client_max_body_size": "0"},
     "plain header": {"reverse_proxy_extra_headers": [{"name": "X-Frame-Options", "value": "DENY"}]},
