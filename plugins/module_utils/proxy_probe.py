@@ -147,6 +147,22 @@ def certificate_expiry(path):
         return _not_after(x509.load_pem_x509_certificate(pem.read()))
 
 
+def ocsp_responders(path):
+    """The OCSP responder URLs the first certificate in a PEM file names (its Authority Information
+    Access); none for a CA that runs no OCSP (Let's Encrypt since August 2025)."""
+    from cryptography import x509  # the role installs python3-cryptography on every proxy
+    from cryptography.x509.oid import AuthorityInformationAccessOID
+
+    with open(path, "rb") as pem:
+        certificate = x509.load_pem_x509_certificate(pem.read())
+    try:
+        access = certificate.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+    except x509.ExtensionNotFound:
+        return []
+    return [entry.access_location.value for entry in access
+            if entry.access_method == AuthorityInformationAccessOID.OCSP]
+
+
 def days_left(expiry, now=None):
     """Whole days from now until expiry (negative once expired)."""
     now = now or datetime.datetime.now(datetime.timezone.utc)

@@ -62,6 +62,12 @@ options:
     description: Days before expiry from which a certificate of O(certificates) is warned about.
     type: int
     default: 21
+  ocsp_stapling:
+    description:
+      - Whether nginx staples OCSP responses. If it does, each certificate of O(certificates) that
+        names no OCSP responder is reported as a warning (nginx has nothing to staple for it).
+    type: bool
+    default: false
 author:
   - ucproxy.nginx developers (@ucproxy)
 """
@@ -110,19 +116,25 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.ucproxy.nginx.plugins.module_utils.proxy_probe import (
-    PATH, NoAnswer, certificate_expiry, days_left, plain, websocket)
+    PATH, NoAnswer, certificate_expiry, days_left, ocsp_responders, plain, websocket)
 from ansible_collections.ucproxy.nginx.plugins.module_utils.server_names import concrete_name, is_server_name
 
 
-def _certificate_warnings(module, paths, warning_days):
-    """Warns (the run goes on) for every certificate file that expires within warning_days."""
+def _certificate_warnings(module, paths, warning_days, ocsp_stapling):
+    """Warns (the run goes on) for every certificate file that expires within warning_days, and,
+    with OCSP stapling on, for every one that names no OCSP responder."""
     found = []
     for path in paths:
         try:
             expiry = certificate_expiry(path)
+            responders = ocsp_responders(path)
         except (OSError, ValueError) as error:
             module.warn("Could not read the certificate %s: %s" % (path, error))
             continue
+        if ocsp_stapling and not responders:
+            module.warn("reverse_proxy_ocsp_stapling is on, but the certificate %s names no OCSP responder "
+                        "(Let's Encrypt has run none since August 2025): nginx staples nothing for it. Turn "
+                        "the option off." % path)
         left = days_left(expiry)
         found.append({"path": path, "not_after": expiry.isoformat(), "days_left": left})
         if left < warning_days:
@@ -143,6 +155,7 @@ def main():
             ca_path=dict(type="path"),
             certificates=dict(type="list", elements="path", default=[]),
             certificate_warning_days=dict(type="int", default=21),
+            ocsp_stapling=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
     )
@@ -157,7 +170,8 @@ def main():
                              % (name, params[name]))
     deadline = time.monotonic() + params["timeout"]
     target = (params["address"], params["port"], params["server_name"], params["ca_path"])
-    certificates = _certificate_warnings(module, params["certificates"], params["certificate_warning_days"])
+    certificates = _certificate_warnings(module, params["certificates"], params["certificate_warning_days"],
+                                         params["ocsp_stapling"])
     attempts, result = 0, {"certificates": certificates}
     while True:
         attempts += 1

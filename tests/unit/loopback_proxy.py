@@ -11,7 +11,7 @@ import threading
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
@@ -89,15 +89,19 @@ def nginx(plain_status=200, accept="right"):
     return answer
 
 
-def certificate_file(path, days):
-    """A self-signed certificate that expires in `days` days (a few seconds less), as a PEM file."""
+def certificate_file(path, days, ocsp_url=None):
+    """A self-signed certificate that expires in `days` days (a few seconds less), as a PEM file;
+    with `ocsp_url`, it names that OCSP responder."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "uc.example.com")])
     now = datetime.datetime.now(datetime.timezone.utc)
-    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-                   .serial_number(x509.random_serial_number())
-                   .not_valid_before(now - datetime.timedelta(days=abs(days) + 1))
-                   .not_valid_after(now + datetime.timedelta(days=days))
-                   .sign(key, hashes.SHA256()))
+    builder = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+               .serial_number(x509.random_serial_number())
+               .not_valid_before(now - datetime.timedelta(days=abs(days) + 1))
+               .not_valid_after(now + datetime.timedelta(days=days)))
+    if ocsp_url:
+        builder = builder.add_extension(x509.AuthorityInformationAccess([x509.AccessDescription(
+            AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url))]), critical=False)
+    certificate = builder.sign(key, hashes.SHA256())
     path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     return str(path)

@@ -112,3 +112,19 @@ def test_certificates_close_to_expiry_are_warned_about_and_the_gate_still_passes
     # ansible-core 2.19 returns each warning as a structured event.
     [warning] = [entry["event"]["msg"] if isinstance(entry, dict) else entry for entry in result["warnings"]]
     assert warning.startswith(f"The certificate {soon} expires on ") and "(9 days left)" in warning
+
+
+@pytest.mark.parametrize("proxy", [nginx()], indirect=True)
+def test_with_ocsp_stapling_a_certificate_without_an_ocsp_responder_is_warned_about(proxy, capsys, tmp_path):
+    without = certificate_file(tmp_path / "acme.pem", days=90)
+    with_responder = certificate_file(tmp_path / "ocsp.pem", days=90, ocsp_url="http://ocsp.example.com")
+    certificates = [without, with_responder]
+    code, result = run(capsys, server_name="uc.example.com", port=proxy.port, timeout=5, certificates=certificates,
+                       ocsp_stapling=True)
+    assert code == 0, result
+    # (Warnings of earlier tests in this process may be among them.)
+    [warning] = [message for message in (entry["event"]["msg"] if isinstance(entry, dict) else entry
+                                         for entry in result["warnings"])
+                 if message.startswith("reverse_proxy_ocsp_stapling")]
+    assert warning.startswith(f"reverse_proxy_ocsp_stapling is on, but the certificate {without} names no OCSP")
+    # Without stapling, no such warning: test_certificates_close_to_expiry_... gets the expiry warning alone.
