@@ -30,10 +30,8 @@ ROLE_FILES = " ".join(["/etc/nginx", os.path.dirname(os.path.dirname(FAIL2BAN_JA
 PROGRAMS = {MONITORING_CHECK, os.path.join(os.path.dirname(MONITORING_CHECK), "proxy_probe.py")}
 # Files this release writes differently from the release before it, on purpose (per previous release).
 CHANGED_SINCE = {
-    # The login rate and its queue (nginx.conf, the site's limit_req), login requests to an
-    # upstream without keep-alive (nginx.conf's map, the site's second upstream block), queries
-    # masked in every spelling (nginx.conf).
-    "1.8.0": {NGINX_CONF, SITE.file},
+    # Nothing: the pair's IPv6 address is new, and no file changes without it.
+    "1.9.0": set(),
 }
 # The record 1.x kept per site of the configuration nginx ran.
 FILES_OF_1X = re.compile("^" + re.escape(SITE.state_files).replace(r"\*", "[^/]+") + "$")
