@@ -25,7 +25,6 @@ RATE_LIMIT_PROXY = "ucproxy-modern"
 FLOOD_NOTE = "/tmp/login-rate-flood"
 
 
-
 def guess(client, times=5):
     for _attempt in range(times):
         assert client.login("--method", "basic", "--password", "guessed")[-1]["final"]["status"] == 401
@@ -138,7 +137,6 @@ def test_an_ipv6_client_is_rate_limited_by_its_network(balancer):
     assert statuses.count("401") + statuses.count("429") == len(statuses), statuses
     # The limit is the network's, not everyone's.
     assert forwarded_logins(balancer, "-", [str(fresh_network()[1])]) == ["401"]
-
 
 
 def test_a_fast_guesser_gets_20_guesses_through_and_429_for_the_rest(guesser):

@@ -94,7 +94,6 @@ def test_the_monitoring_check_over_ipv6():
     assert result.rc == 0 and result.stdout.startswith("UCPROXY OK"), result.stdout + result.stderr
 
 
-
 def unused_network() -> ipaddress.IPv6Network:
     """A /64 of the test network that holds no container and that no earlier run used (nginx and
     fail2ban keep what they counted)."""
@@ -105,7 +104,6 @@ def unused_network() -> ipaddress.IPv6Network:
         network = ipaddress.IPv6Network((int(subnet.network_address) + (random.randrange(0x100, 0xffff) << 64), 64))
         if network not in taken:
             return network
-
 
 
 def test_a_guesser_rotating_through_its_64_is_limited_then_banned_while_others_are_served():
