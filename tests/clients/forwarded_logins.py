@@ -1,7 +1,8 @@
 """A load balancer's view of logins: login requests sent at once to a proxy that trusts this
 host's X-Forwarded-For, one per client address given, each on a connection of its own (opened
 before any is sent): Basic logins with the password, or with "-" the first request of a login (no
-credentials). Prints the status of each request in the order given, one per line (0: no answer).
+credentials). Prints the status of each request in the order given, one per line (0: no answer),
+then "spread S": the seconds between the first and the last request sent.
   forwarded_logins.py PROXY_ADDRESS SERVER_NAME CAFILE PASSWORD CLIENT_ADDRESS..."""
 import base64
 import http.client
@@ -9,6 +10,7 @@ import socket
 import ssl
 import sys
 import threading
+import time
 
 
 def connect(proxy, server_name, context):
@@ -24,13 +26,14 @@ def main(proxy, server_name, cafile, password, *clients):
     credentials = base64.b64encode(f"alice:{password}".encode()).decode()
     login = {} if password == "-" else {"Authorization": f"Basic {credentials}"}
     connections = [connect(proxy, server_name, context) for _client in clients]
-    start, statuses = threading.Barrier(len(clients)), [0] * len(clients)
+    start, statuses, sent = threading.Barrier(len(clients)), [0] * len(clients), [None] * len(clients)
 
     def send(index):
         start.wait()
         try:
             connections[index].request("GET", "/ws/client/createsession",
                                        headers={**login, "X-Forwarded-For": clients[index]})
+            sent[index] = time.monotonic()
             response = connections[index].getresponse()
             response.read()
             statuses[index] = response.status
@@ -43,7 +46,9 @@ def main(proxy, server_name, cafile, password, *clients):
         thread.start()
     for thread in threads:
         thread.join()
+    times = [moment for moment in sent if moment is not None]
     print("\n".join(map(str, statuses)), flush=True)
+    print(f"spread {max(times) - min(times) if times else 0:.3f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from molecule_support.bans import banned
+from molecule_support.bans import banned, most_let_through
 from molecule_support.clients import client_for, copy_to
 from molecule_support.host_logs import LogSince
 from molecule_support.host_paths import ACCESS_LOG, FAIL2BAN_LOG, LOGIN_FAILURES_LOG
@@ -94,10 +94,18 @@ def balancer():
     return host
 
 
+def logins_at_once(balancer, password: str, clients: list) -> tuple:
+    """Statuses of login requests the balancer forwards at once for these client addresses, and
+    the seconds between the first and the last one sent."""
+    *statuses, spread = balancer.check_output(
+        f"python3 /tmp/forwarded_logins.py {recorded_address('ucproxy-deb13')} {SERVER_NAME} "
+        f"/tmp/test-ca.pem {password} {' '.join(clients)}").splitlines()
+    return statuses, float(spread.split()[1])
+
+
 def forwarded_logins(balancer, password: str, clients: list) -> list:
     """Statuses of login requests the balancer forwards for these client addresses."""
-    return balancer.check_output(f"python3 /tmp/forwarded_logins.py {recorded_address('ucproxy-deb13')} {SERVER_NAME} "
-                                 f"/tmp/test-ca.pem {password} {' '.join(clients)}").split()
+    return logins_at_once(balancer, password, clients)[0]
 
 
 def fresh_network() -> ipaddress.IPv6Network:
@@ -126,14 +134,15 @@ def test_an_ipv6_client_behind_a_load_balancer_is_counted_and_banned_by_its_netw
 
 def test_an_ipv6_client_is_rate_limited_by_its_network(balancer):
     proxy = container("ucproxy-deb13")
-    burst = proxy_vars(proxy).get("reverse_proxy_login_rate_burst", role_default("reverse_proxy_login_rate_burst"))
+    rate, burst = (proxy_vars(proxy).get(name, role_default(name))
+                   for name in ("reverse_proxy_login_rate_limit", "reverse_proxy_login_rate_burst"))
     network = fresh_network()
     # Three times the burst at once, each from another address of one /64 (no credentials: the
     # UCServer's challenge, which fail2ban does not count).
-    statuses = forwarded_logins(balancer, "-", [str(network[number]) for number in range(1, 3 * burst + 1)])
-    # The burst's queue plus the one or two the rate frees while it fills reach the UCServer;
-    # every other request is refused.
-    assert burst + 1 <= statuses.count("401") <= burst + 2, statuses
+    statuses, spread = logins_at_once(balancer, "-", [str(network[number]) for number in range(1, 3 * burst + 1)])
+    # The burst's queue and what the rate frees while they arrive reach the UCServer; every other
+    # request is refused.
+    assert burst + 1 <= statuses.count("401") <= most_let_through(burst, rate, spread), (spread, statuses)
     assert statuses.count("401") + statuses.count("429") == len(statuses), statuses
     # The limit is the network's, not everyone's.
     assert forwarded_logins(balancer, "-", [str(fresh_network()[1])]) == ["401"]
@@ -155,16 +164,20 @@ def test_a_fast_guesser_gets_20_guesses_through_and_429_for_the_rest(guesser):
     url = f"https://{SERVER_NAME}/ws/client/createsession"
     guesses = 60
     # The queue drains in a second; answers after fail2ban's ban never arrive (the access log has them).
-    client.run(f"curl -s --cacert {client.cafile} --connect-to ::{client.proxy}: --max-time 5 -u alice:guessed "
-               f"--parallel --parallel-max {guesses} " + " ".join([f"-o /dev/null {url}"] * guesses))
+    # Each request is sent once its TLS handshake is done (time_appconnect).
+    handshakes = client.run(f"curl -s --cacert {client.cafile} --connect-to ::{client.proxy}: --max-time 5 "
+                            f"-u alice:guessed -w '%{{time_appconnect}}\\n' --parallel --parallel-max {guesses} "
+                            + " ".join([f"-o /dev/null {url}"] * guesses)).stdout.split()
+    sent = [float(moment) for moment in handshakes if float(moment) > 0]
     guesser.run(f"date +%s.%N > {FLOOD_NOTE}")
     entries = [entry for entry in map(json.loads, access.text().splitlines())
                if entry["client"] == recorded_address("guesser") and entry["path"] == "/ws/client/createsession"]
     reached = [entry for entry in entries if entry["upstream_status"] == "401"]
     refused = [entry for entry in entries if entry["status"] == 429 and not entry["upstream_status"]]
     outcomes = [(entry["status"], entry["upstream_status"]) for entry in entries]
-    assert 1 <= len(reached) <= burst + 1, outcomes  # 20 with the role's defaults
-    assert len(refused) >= guesses - (burst + 1), outcomes
+    most = most_let_through(burst, rate, max(sent) - min(sent))
+    assert 1 <= len(reached) <= most, (most, outcomes)  # 20 of 60 with the role's defaults on an idle machine
+    assert len(refused) >= guesses - most, (most, outcomes)
 
 
 def test_an_office_behind_one_address_logs_in_200_users_within_a_minute():
