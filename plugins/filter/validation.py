@@ -273,6 +273,10 @@ def _acme_errors(v):
     url = v.get("reverse_proxy_acme_directory_url") or ""
     if url and not HTTPS_URL.match(str(url)):
         errors.append(f"reverse_proxy_acme_directory_url: {url!r} must be an https:// URL")
+    peers = v.get("reverse_proxy_acme_peers") or []
+    for peer in peers if isinstance(peers, list) else [peers]:
+        if not _host(str(peer)):
+            errors.append(f"reverse_proxy_acme_peers: {peer!r} is neither an IP address nor a host name")
     return errors
 
 
@@ -366,10 +370,6 @@ def _high_availability_errors(v):
     interface = v.get("reverse_proxy_ha_interface") or ""
     if interface and not INTERFACE.match(str(interface)):
         errors.append(f"reverse_proxy_ha_interface: {interface!r} is not a network interface name")
-    if v.get("reverse_proxy_certificate_mode") == "acme":
-        errors.append("reverse_proxy_ha_vip: a pair cannot use reverse_proxy_certificate_mode: acme (the CA's "
-                      "http-01 challenges reach only the node holding the address); give both nodes the same "
-                      "certificate in files or existing mode")
     errors += _whole_number_errors(v, "reverse_proxy_ha_router_id", 1, 255)
     if v.get("reverse_proxy_ha_priority") not in (None, ""):
         errors += _whole_number_errors(v, "reverse_proxy_ha_priority", 1, 254)

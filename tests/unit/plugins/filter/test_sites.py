@@ -84,11 +84,9 @@ def test_a_host_error_is_reported_once_however_many_sites():
         "reverse_proxy_max_clients: 0 must be at least 1"]
 
 
-def test_a_pair_refuses_an_acme_site():
+def test_a_pair_takes_an_acme_site():
     acme = dict(ALPHA, certificate_mode="acme")
-    found = errors(acme, reverse_proxy_ha_vip="192.0.2.10/24", reverse_proxy_acme_agree_tos=True)
-    assert any(m.startswith("reverse_proxy_ha_vip: a pair cannot use reverse_proxy_sites[alpha].certificate_mode")
-               for m in found), found
+    assert errors(acme, reverse_proxy_ha_vip="192.0.2.10/24", reverse_proxy_acme_agree_tos=True) == []
 
 
 @pytest.mark.parametrize("inventory", ["example", "example-sites"])

@@ -166,7 +166,8 @@ REFUSED = {
     "router id out of range": ({**PAIR, "reverse_proxy_ha_router_id": 256}, "reverse_proxy_ha_router_id"),
     "router id zero": ({**PAIR, "reverse_proxy_ha_router_id": 0}, "reverse_proxy_ha_router_id"),
     "priority of an owner": ({**PAIR, "reverse_proxy_ha_priority": 255}, "reverse_proxy_ha_priority"),
-    "acme in a pair": ({**ACME, **PAIR}, "reverse_proxy_ha_vip"),
+    "nginx syntax in an acme peer": ({**ACME, "reverse_proxy_acme_peers": ["10.0.0.2:80; evil"]},
+                                     "reverse_proxy_acme_peers"),
     "acme without agreed terms": ({**ACME, "reverse_proxy_acme_agree_tos": False}, "reverse_proxy_acme_agree_tos"),
     "acme with a wildcard": ({**ACME, "reverse_proxy_server_names": ["*.example.com"]}, "reverse_proxy_server_names"),
     "acme e-mail without domain": ({**ACME, "reverse_proxy_acme_email": "admin"}, "reverse_proxy_acme_email"),
@@ -177,6 +178,8 @@ REFUSED = {
 ACCEPTED = {
     "IPv6 upstream": {"reverse_proxy_upstream_host": "fe80::1"},
     "pair with an IPv6 virtual address": {**PAIR, "reverse_proxy_ha_vip6": "2001:db8::10/64"},
+    "acme in a pair": {**ACME, **PAIR},
+    "acme peers by address and name": {**ACME, "reverse_proxy_acme_peers": ["10.0.0.2", "2001:db8::2", "proxy2.example.com"]},
     "timeout with units": {"reverse_proxy_proxy_read_timeout": "1h30m"},
     "unlimited body size": {"reverse_proxy_client_max_body_size": "0"},
     "plain header": {"reverse_proxy_extra_headers": [{"name": "X-Frame-Options", "value": "DENY"}]},
