@@ -10,7 +10,7 @@ export ANSIBLE_FORCE_COLOR := 0
 export PY_COLORS := 0
 # Scenarios run in lanes at once (scripts/molecule.sh); `make molecule SCENARIOS="acme"` runs
 # the named ones one after the other instead.
-LANES ?= "default" "faults" "sites acme" "ha"
+LANES ?= "default" "faults acme-pair" "sites acme" "ha"
 SCENARIOS ?=
 
 .PHONY: bootstrap images demo demo-clean test lint unit sanity collection molecule bench

@@ -1,0 +1,21 @@
+"""Pebble, the ACME test server of the acme scenarios (tests/playbooks/pebble.yml), and its root."""
+import pytest
+
+from molecule_support.clients import copy_to
+from molecule_support.scenario import first_of, pki_root
+
+
+@pytest.fixture(scope="module")
+def pebble():
+    return first_of("acme_servers")
+
+
+@pytest.fixture(scope="module")
+def pebble_root(client_host, pebble):
+    """Pebble's root (from its management port; Pebble makes a new one each time it starts); its
+    path on the client."""
+    copy_to(client_host, pki_root().read_bytes(), "/tmp/test-ca.pem")
+    cafile = "/tmp/pebble-root.pem"
+    client_host.run_expect([0], f"curl -sS --max-time 10 --cacert /tmp/test-ca.pem -o {cafile} "
+                                f"https://{pebble.backend.name}:15000/roots/0")
+    return cafile
