@@ -4,7 +4,7 @@
 # A scenario spends much of its time waiting for containers, networks and scanners, so two lanes
 # on 2 cores take less time than one. Each scenario's output goes to .cache/molecule/<name>.log;
 # the log of a failed scenario is printed.
-#   scripts/molecule.sh "default" "faults" "sites acme" "ha"
+#   scripts/molecule.sh "default" "faults acme-pair" "sites acme" "ha"
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 logs=.cache/molecule
