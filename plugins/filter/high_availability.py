@@ -15,18 +15,27 @@ def _interface_networks(facts):
 
 
 def _interface_ipv6_networks(facts):
-    """(interface, network) for each global IPv6 address in Ansible's network facts."""
+    """(interface, own address, network) for each global IPv6 address in Ansible's network facts."""
     for name in facts.get("interfaces") or []:
         for entry in (facts.get(name.replace("-", "_")) or {}).get("ipv6") or []:
             if entry.get("scope") == "global" and entry.get("address") and entry.get("prefix"):
-                yield name, ipaddress.ip_interface(f"{entry['address']}/{entry['prefix']}").network
+                address = ipaddress.ip_interface(f"{entry['address']}/{entry['prefix']}")
+                yield name, address.ip, address.network
+
+
+def _same_address(one, other):
+    """Whether two spellings ("fd00::200/64", "fd00:0::200/64", "" for none) name the same address."""
+    try:
+        return ipaddress.ip_interface(str(one)) == ipaddress.ip_interface(str(other))
+    except ValueError:
+        return (one or "") == (other or "")
 
 
 def ipv6_interface(host, facts, virtual_address6):
     """{interface6} of one host for the IPv6 virtual address, or {error}."""
     vip = ipaddress.ip_interface(virtual_address6)
-    for name, network in _interface_ipv6_networks(facts):
-        if vip.ip in network:
+    for name, address, network in _interface_ipv6_networks(facts):
+        if vip.ip in network and address != vip.ip:
             return {"interface6": name}
     return {"error": f"reverse_proxy_ha_vip6: {virtual_address6} is in the network of none of {host}'s "
                      "interfaces (the proxies of a pair need an IPv6 address each in its network)"}
@@ -66,7 +75,7 @@ def reverse_proxy_vrrp_addresses(hostvars, hosts, virtual_address, virtual_addre
     for host in hosts:
         variables = hostvars[host]
         facts = variables.get("ansible_facts") or {}
-        if (variables.get("reverse_proxy_ha_vip6") or "") != virtual_address6:
+        if not _same_address(variables.get("reverse_proxy_ha_vip6") or "", virtual_address6):
             result[host] = {"error": f"reverse_proxy_ha_vip6 of {host} is {variables.get('reverse_proxy_ha_vip6')!r}, "
                                      f"not {virtual_address6!r}: the proxies of a pair share both addresses"}
         elif facts.get("interfaces"):

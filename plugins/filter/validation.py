@@ -274,8 +274,8 @@ def _acme_errors(v):
     if url and not HTTPS_URL.match(str(url)):
         errors.append(f"reverse_proxy_acme_directory_url: {url!r} must be an https:// URL")
     peers = v.get("reverse_proxy_acme_peers") or []
-    for peer in peers if isinstance(peers, list) else [peers]:
-        if not _host(str(peer)):
+    for peer in peers.split(",") if isinstance(peers, str) else peers:
+        if not _host(str(peer).strip()):
             errors.append(f"reverse_proxy_acme_peers: {peer!r} is neither an IP address nor a host name")
     return errors
 

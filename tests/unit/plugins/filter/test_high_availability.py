@@ -84,3 +84,16 @@ def test_a_node_without_an_address_in_the_ipv6_network_is_named_in_the_error():
 def test_the_nodes_of_a_pair_share_the_ipv6_address():
     found = addresses({"proxy1": {"ansible_facts": facts(eth0="10.89.0.2/255.255.255.0")}}, virtual_address6=VIP6)
     assert found["proxy1"]["error"].startswith("reverse_proxy_ha_vip6 of proxy1 is None, not")
+
+
+def test_the_ipv6_virtual_address_is_compared_as_an_address_not_as_text():
+    node = {"ansible_facts": with_ipv6(facts(eth0="10.89.0.2/255.255.255.0"), eth0="fd00:0:0:1::2/64"),
+            "reverse_proxy_ha_vip6": "fd00:0:0:1:0::200/64"}
+    assert addresses({"proxy1": node}, virtual_address6=VIP6)["proxy1"]["interface6"] == "eth0"
+
+
+def test_the_ipv6_virtual_address_itself_is_never_a_node_address():
+    node = {"ansible_facts": with_ipv6(facts(eth0="10.89.0.2/255.255.255.0", eth1="10.89.1.2/255.255.255.0"),
+                                       eth0="fd00:0:0:1::200/64", eth1="fd00:0:0:1::2/64"),
+            "reverse_proxy_ha_vip6": VIP6}
+    assert addresses({"proxy1": node}, virtual_address6=VIP6)["proxy1"]["interface6"] == "eth1"
