@@ -13,3 +13,10 @@ def most_let_through(burst: int, rate_per_minute: int, spread: float) -> int:
     for every slot the rate frees while they arrive (and one freed as they start). The tests
     measure the spread: on a busy machine, requests sent at once arrive over a longer time."""
     return burst + 2 + int(rate_per_minute / 60 * spread)
+
+
+def arrival_spread(entries: list) -> float:
+    """Seconds between the first and the last of these requests reaching nginx, from their JSON
+    access log entries (logged at `timestamp`, `request_time` after they arrived)."""
+    arrivals = [entry["timestamp"] - entry["request_time"] for entry in entries]
+    return max(arrivals) - min(arrivals)

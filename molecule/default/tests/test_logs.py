@@ -6,6 +6,7 @@ masked, in the combined format and in the JSON one (the modern proxy's, reverse_
 import base64
 import json
 import re
+import time
 
 import pytest
 
@@ -99,3 +100,4 @@ def test_json_access_log_for_a_siem_has_the_fields_it_reads(client_host):
     assert (entry["method"], entry["status"], entry["host"], entry["tls"]) == ("GET", 200, SERVER_NAME, "TLSv1.3")
     assert entry["upstream_status"] == "200" and entry["websocket"] is False
     assert {"time", "client", "bytes", "request_time", "upstream_time"} <= set(entry)
+    assert abs(entry["timestamp"] - time.time()) < 60, entry  # seconds since the epoch, with milliseconds
