@@ -273,6 +273,7 @@ def _acme_errors(v):
     url = v.get("reverse_proxy_acme_directory_url") or ""
     if url and not HTTPS_URL.match(str(url)):
         errors.append(f"reverse_proxy_acme_directory_url: {url!r} must be an https:// URL")
+    errors += _whole_number_errors(v, "reverse_proxy_acme_renew_before_days", 0, 3650)
     peers = v.get("reverse_proxy_acme_peers") or []
     for peer in peers.split(",") if isinstance(peers, str) else peers:
         if not _host(str(peer).strip()):

@@ -2,8 +2,8 @@
 # Copyright: ucproxy.nginx developers
 # MIT License (see LICENSE)
 """What a client from the internet sees of the proxy, in one place: an https request and a
-WebSocket opening handshake (RFC 6455) with the public name as SNI and Host, and the expiry of
-certificate files. The health_check module (the deploy-time gate) and the monitoring check the
+WebSocket opening handshake (RFC 6455) with the public name as SNI and Host, and the validity of
+certificates and when their expiry is alarming. The health_check module (the deploy-time gate) and the monitoring check the
 role installs on the host (check_ucproxy) both use it. Standard library only, plus the
 cryptography package for certificate files, so the host's python3 can run it without Ansible."""
 
@@ -105,7 +105,7 @@ RSA_ONLY_TLS12 = "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-
 
 
 def served_certificates(address, port, server_name, timeout):
-    """The certificates nginx serves for server_name: {key type: notAfter (UTC)}, from a default
+    """The certificates nginx serves for server_name: {key type: (notBefore, notAfter) (UTC)}, from a default
     handshake and one that only an RSA certificate can answer (skipped where the profile has no
     TLS 1.2). Needs no access to the files. Raises NoAnswer when no handshake succeeds."""
     from cryptography import x509  # the role installs python3-cryptography on every proxy
@@ -128,23 +128,26 @@ def served_certificates(address, port, server_name, timeout):
         key = certificate.public_key()
         kind = "rsa" if isinstance(key, rsa.RSAPublicKey) else "ecdsa" if isinstance(key, ec.EllipticCurvePublicKey) \
             else "other"
-        found[kind] = _not_after(certificate)
+        found[kind] = _validity(certificate)
     if not found:
         raise NoAnswer("https://%s via %s:%d: no TLS handshake (%s)" % (server_name, address, port, errors[0]))
     return found
 
 
-def _not_after(certificate):
-    not_after = getattr(certificate, "not_valid_after_utc", None)
-    return not_after or certificate.not_valid_after.replace(tzinfo=datetime.timezone.utc)
+def _validity(certificate):
+    """(notBefore, notAfter) in UTC (cryptography 42 renamed the attributes; Debian 12 has older)."""
+    if hasattr(certificate, "not_valid_after_utc"):
+        return certificate.not_valid_before_utc, certificate.not_valid_after_utc
+    return (certificate.not_valid_before.replace(tzinfo=datetime.timezone.utc),
+            certificate.not_valid_after.replace(tzinfo=datetime.timezone.utc))
 
 
-def certificate_expiry(path):
-    """The notAfter time (UTC) of the first certificate in a PEM file."""
+def certificate_validity(path):
+    """(notBefore, notAfter) (UTC) of the first certificate in a PEM file."""
     from cryptography import x509  # the role installs python3-cryptography on every proxy
 
     with open(path, "rb") as pem:
-        return _not_after(x509.load_pem_x509_certificate(pem.read()))
+        return _validity(x509.load_pem_x509_certificate(pem.read()))
 
 
 def ocsp_responders(path):
@@ -167,3 +170,31 @@ def days_left(expiry, now=None):
     """Whole days from now until expiry (negative once expired)."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
     return (expiry - now).days
+
+
+# Certificates are renewed with a third of their lifetime left (half under 10 days; the
+# certbot_renewal module). Alerts come later, at a share of the lifetime or at the configured
+# days, whichever is less: a 90-day certificate warns 21 days and turns critical 7 days before it
+# expires, a 6-day one 36 and 12 hours before.
+WARNING_SHARE, CRITICAL_SHARE = 1 / 4, 1 / 12
+
+
+def expiry_alert(validity, warning_days, critical_days, now=None):
+    """("ok", "warning" or "critical", time left, warning threshold, critical threshold) of a
+    certificate valid (notBefore, notAfter)."""
+    not_before, not_after = validity
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    lifetime, left = not_after - not_before, not_after - now
+    warning = min(datetime.timedelta(days=warning_days), lifetime * WARNING_SHARE)
+    critical = min(datetime.timedelta(days=critical_days), lifetime * CRITICAL_SHARE)
+    state = "critical" if left < critical else "warning" if left < warning else "ok"
+    return state, left, warning, critical
+
+
+def duration_text(duration):
+    """A time span as an admin reads it: days, below two days hours, below two hours minutes."""
+    seconds = abs(duration.total_seconds())
+    for unit, length in (("days", 86400), ("hours", 3600)):
+        if seconds >= 2 * length:
+            return "%d %s" % (seconds // length, unit)
+    return "%d minutes" % (seconds // 60)

@@ -53,13 +53,14 @@ options:
     type: path
   certificates:
     description:
-      - Certificate files (PEM) nginx serves. Each one that expires within O(certificate_warning_days)
-        is reported as a warning naming the file and the date; the check itself still passes.
+      - Certificate files (PEM) nginx serves. Each one that expires within O(certificate_warning_days),
+        or with less than a quarter of its lifetime left if that comes later, is reported as a warning
+        naming the file and the date; the check itself still passes.
     type: list
     elements: path
     default: []
   certificate_warning_days:
-    description: Days before expiry from which a certificate of O(certificates) is warned about.
+    description: Days before expiry from which a certificate of O(certificates) is warned about (at most).
     type: int
     default: 21
   ocsp_stapling:
@@ -112,21 +113,23 @@ attempts:
   sample: 1
 """
 
+import datetime
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.ucproxy.nginx.plugins.module_utils.proxy_probe import (
-    PATH, NoAnswer, certificate_expiry, days_left, ocsp_responders, plain, websocket)
+    PATH, NoAnswer, certificate_validity, days_left, duration_text, expiry_alert, ocsp_responders, plain, websocket)
 from ansible_collections.ucproxy.nginx.plugins.module_utils.server_names import concrete_name, is_server_name
 
 
 def _certificate_warnings(module, paths, warning_days, ocsp_stapling):
-    """Warns (the run goes on) for every certificate file that expires within warning_days, and,
-    with OCSP stapling on, for every one that names no OCSP responder."""
+    """Warns (the run goes on) for every certificate file that expires within warning_days or a
+    quarter of its lifetime, whichever is less, and, with OCSP stapling on, for every one that
+    names no OCSP responder."""
     found = []
     for path in paths:
         try:
-            expiry = certificate_expiry(path)
+            validity = certificate_validity(path)
             responders = ocsp_responders(path)
         except (OSError, ValueError) as error:
             module.warn("Could not read the certificate %s: %s" % (path, error))
@@ -135,11 +138,13 @@ def _certificate_warnings(module, paths, warning_days, ocsp_stapling):
             module.warn("reverse_proxy_ocsp_stapling is on, but the certificate %s names no OCSP responder "
                         "(Let's Encrypt has run none since August 2025): nginx staples nothing for it. Turn "
                         "the option off." % path)
-        left = days_left(expiry)
-        found.append({"path": path, "not_after": expiry.isoformat(), "days_left": left})
-        if left < warning_days:
-            module.warn("The certificate %s %s on %s (%d days left); renew or replace it." % (
-                path, "expired" if left < 0 else "expires", expiry.strftime("%Y-%m-%d %H:%M UTC"), left))
+        expiry = validity[1]
+        found.append({"path": path, "not_after": expiry.isoformat(), "days_left": days_left(expiry)})
+        state, left, _warning, _critical = expiry_alert(validity, warning_days, 0)
+        if state != "ok":
+            module.warn("The certificate %s %s on %s (%s %s); renew or replace it." % (
+                path, "expired" if left < datetime.timedelta(0) else "expires", expiry.strftime("%Y-%m-%d %H:%M UTC"),
+                duration_text(left), "ago" if left < datetime.timedelta(0) else "left"))
     return found
 
 

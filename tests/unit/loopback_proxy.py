@@ -14,19 +14,21 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+# Of the test certificates: a little longer than a 90-day one, so that one with 90 days left is valid.
+LIFETIME = datetime.timedelta(days=91)
 
 
 class Proxy:
     """Answers each request with `answer(request_head) -> bytes`; records what it received."""
 
-    def __init__(self, tmp_path, answer, days=90):
+    def __init__(self, tmp_path, answer, days=90, lifetime=LIFETIME):
         key = ec.generate_private_key(ec.SECP256R1())
         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "proxy")])
-        now = datetime.datetime.now(datetime.timezone.utc)
+        not_after = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=days)
         certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-                       .serial_number(1).not_valid_before(now - datetime.timedelta(days=abs(days) + 1))
-                       .not_valid_after(now + datetime.timedelta(days=days))
+                       .serial_number(1).not_valid_before(not_after - lifetime).not_valid_after(not_after)
                        .sign(key, hashes.SHA256()))
+        self.not_after = not_after
         (tmp_path / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
         (tmp_path / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM,
                                                              serialization.PrivateFormat.PKCS8,
@@ -89,16 +91,15 @@ def nginx(plain_status=200, accept="right"):
     return answer
 
 
-def certificate_file(path, days, ocsp_url=None):
-    """A self-signed certificate that expires in `days` days (a few seconds less), as a PEM file;
-    with `ocsp_url`, it names that OCSP responder."""
+def certificate_file(path, days, ocsp_url=None, lifetime=LIFETIME):
+    """A self-signed certificate that expires in `days` days (a few seconds less), issued `lifetime`
+    before, as a PEM file; with `ocsp_url`, it names that OCSP responder."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "uc.example.com")])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    not_after = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=days)
     builder = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
                .serial_number(x509.random_serial_number())
-               .not_valid_before(now - datetime.timedelta(days=abs(days) + 1))
-               .not_valid_after(now + datetime.timedelta(days=days)))
+               .not_valid_before(not_after - lifetime).not_valid_after(not_after))
     if ocsp_url:
         builder = builder.add_extension(x509.AuthorityInformationAccess([x509.AccessDescription(
             AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url))]), critical=False)

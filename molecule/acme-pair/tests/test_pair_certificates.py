@@ -53,8 +53,9 @@ def test_both_nodes_renew_with_the_address_on_the_other_one(proxies, clients):
     proxies[holder].run_expect([0], "systemctl stop keepalived")
     try:
         wait_for(lambda: holders(proxies) == [other], FAILOVER_BOUND, f"{other} did not take the address")
-        # The unit Debian's certbot.timer starts; Pebble's 10-day certificates are always due. The
-        # CA reaches the address, now on the other node, for both orders.
+        # The unit Debian's certbot.timer starts; Pebble's 10-day certificates are always due
+        # (reverse_proxy_acme_renew_before_days: 10). The CA reaches the address, now on the other
+        # node, for both orders.
         for host in proxies.values():
             host.run_expect([0], "systemctl start certbot.service")
         for name in proxies:

@@ -18,7 +18,8 @@ def test_renewal_by_the_hosts_certbot_service_serves_a_new_certificate_and_keeps
     master = host.file(NGINX_PID).content_string.strip()
     workers = worker_pids(host, master)
     held = client.hold_websocket(600, "acme-renewal")
-    # The unit Debian's certbot.timer starts; Pebble's 10-day certificates are always due.
+    # The unit Debian's certbot.timer starts; Pebble's 10-day certificates are always due
+    # (reverse_proxy_acme_renew_before_days: 10).
     host.run_expect([0], "systemctl start certbot.service")
     wait_for(lambda: served(client)["serial"] != before["serial"], 30, "the renewed certificate was not served")
     # The deploy hook reloaded nginx (new workers, same master) while the WebSocket was open.

@@ -17,8 +17,12 @@ The paths and thresholds come from the settings file the reverse_proxy role writ
 from the role's variables) or from the arguments, which win.
 On a proxy with several sites the settings list them, and each one is checked (its own name,
 UCServer and certificates; the worst state counts) unless -H names one.
+A certificate alerts at --warning / --critical days, or with a quarter / a twelfth of its lifetime
+left where that comes later (certificates that live days: a 6-day one warns 36 hours before it
+expires, not 21 days before it was issued).
 """
 import argparse
+import datetime
 import json
 import os
 import sys
@@ -124,32 +128,39 @@ def check(settings):
         state, texts = CRITICAL, ["proxy does not answer: %s" % error]
     # The certificates nginx serves, from handshakes (no access to the key directory needed), and
     # any certificate files named with --certificate.
-    expiries = {}
+    validities = {}
     try:
-        for kind, not_after in proxy_probe.served_certificates(settings["address"], settings["port"], name,
-                                                               settings["timeout"]).items():
-            expiries[kind] = ("%s certificate served for %s" % (kind.upper(), name), not_after)
+        for kind, validity in proxy_probe.served_certificates(settings["address"], settings["port"], name,
+                                                              settings["timeout"]).items():
+            validities[kind] = ("%s certificate served for %s" % (kind.upper(), name), validity)
     except proxy_probe.NoAnswer:
         pass  # already CRITICAL: the proxy does not answer
     for path in settings["certificates"]:
         try:
-            expiry = proxy_probe.certificate_expiry(path)
-            expiries[os.path.basename(path).replace(" ", "_")] = ("certificate %s" % path, expiry)
+            validity = proxy_probe.certificate_validity(path)
+            validities[os.path.basename(path).replace(" ", "_")] = ("certificate %s" % path, validity)
         except (OSError, ValueError) as error:
             state = max(state, CRITICAL)
             texts.append("certificate %s unreadable: %s" % (path, error))
-    for label, (what, expiry) in expiries.items():
-        left = proxy_probe.days_left(expiry)
-        # Thresholds as ranges "N:" (alert below N), per the monitoring-plugins guidelines.
-        perfdata.append("days_%s=%d;%d:;%d:" % (label, left, settings["warning"], settings["critical"]))
-        if left < settings["warning"]:
-            state = max(state, CRITICAL if left < settings["critical"] else WARNING)
-            texts.append("%s %s %s (%d days)" % (what, "expired" if left < 0 else "expires",
-                                                 expiry.strftime("%Y-%m-%d"), left))
-    if state == OK and expiries:
-        texts.append("certificates valid for %d+ days" % min(proxy_probe.days_left(expiry)
-                                                             for _what, expiry in expiries.values()))
+    shortest = None
+    for label, (what, validity) in validities.items():
+        alert, left, warning, critical = proxy_probe.expiry_alert(validity, settings["warning"], settings["critical"])
+        shortest = left if shortest is None else min(shortest, left)
+        # Days; thresholds as ranges "N:" (alert below N), per the monitoring-plugins guidelines.
+        perfdata.append("days_%s=%s;%s:;%s:" % (label, _days(left), _days(warning), _days(critical)))
+        if alert != "ok":
+            state = max(state, CRITICAL if alert == "critical" else WARNING)
+            texts.append("%s %s %s (%s)" % (what, "expired" if left < datetime.timedelta(0) else "expires",
+                                            validity[1].strftime("%Y-%m-%d %H:%M UTC"),
+                                            proxy_probe.duration_text(left)))
+    if state == OK and validities:
+        texts.append("certificates valid for %s+ %s" % tuple(proxy_probe.duration_text(shortest).split()))
     return state, "; ".join(texts), perfdata
+
+
+def _days(duration):
+    """Days with up to four significant digits (85.42, 0.5, 21)."""
+    return "%.4g" % (duration.total_seconds() / 86400)
 
 
 def check_all(checks):

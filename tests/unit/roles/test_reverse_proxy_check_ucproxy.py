@@ -1,6 +1,7 @@
 """The monitoring check the role installs (roles/reverse_proxy/files/check_ucproxy.py) against a
 TLS server on loopback that answers as nginx would: states, status line and performance data as
 the monitoring-plugins conventions want them."""
+import datetime
 import importlib.util
 import json
 import re
@@ -66,7 +67,7 @@ def test_a_healthy_proxy_is_ok_with_days_left_in_the_performance_data(capsys, tm
     assert code == 0, text
     assert text == "UCPROXY OK - https and WebSocket through uc.example.com answer (200, 101); certificates valid for 89+ days"
     # The served certificate (ECDSA here; the RSA-only handshake finds none), alerting below 21 and 7.
-    assert perfdata[0].startswith("time=") and perfdata[1:] == ["days_ecdsa=89;21:;7:"]
+    assert perfdata[0].startswith("time=") and perfdata[1:] == ["days_ecdsa=90;21:;7:"]
     assert set(proxy.server_names) == {"uc.example.com"}
 
 
@@ -83,7 +84,24 @@ def test_certificate_files_can_be_checked_as_well(proxy, capsys, tmp_path):
     certificate = certificate_file(tmp_path / "uc.pem", days=15)
     code, text, perfdata = run(capsys, "-H", "uc.example.com", "-p", str(proxy.port), "-C", certificate)
     assert code == 1 and f"certificate {certificate} expires " in text, text
-    assert "days_uc.pem=14;21:;7:" in perfdata
+    assert "days_uc.pem=15;21:;7:" in perfdata
+
+
+SIX_DAYS = datetime.timedelta(days=6)
+
+
+@pytest.mark.parametrize("hours,code,state", [(40, 0, "OK"), (30, 1, "WARNING"), (10, 2, "CRITICAL")])
+def test_a_certificate_that_lives_days_alerts_at_a_share_of_its_lifetime(capsys, tmp_path, hours, code, state):
+    """A 6-day certificate: WARNING with a quarter (36 hours) left, CRITICAL with a twelfth (12 hours),
+    where 21 and 7 days would alert for its whole life."""
+    proxy = Proxy(tmp_path, nginx(), days=hours / 24, lifetime=SIX_DAYS)
+    found, text, perfdata = run(capsys, "-H", "uc.example.com", "-p", str(proxy.port))
+    assert (found, text.split(" - ")[0]) == (code, f"UCPROXY {state}"), text
+    assert f"days_ecdsa={hours / 24:.4g};1.5:;0.5:" in perfdata
+    if code:
+        assert f"expires {proxy.not_after:%Y-%m-%d %H:%M} UTC ({hours - 1} hours)" in text, text
+    else:
+        assert text.endswith(f"certificates valid for {hours - 1}+ hours"), text
 
 
 @pytest.mark.parametrize("proxy", [nginx(plain_status=502)], indirect=True)

@@ -1,5 +1,6 @@
 """The health_check module against a small TLS server on loopback that answers as nginx would:
 what it sends (SNI, Host, the WebSocket handshake) and how it judges the answers."""
+import datetime
 import json
 import socket
 import time
@@ -112,6 +113,20 @@ def test_certificates_close_to_expiry_are_warned_about_and_the_gate_still_passes
     # ansible-core 2.19 returns each warning as a structured event.
     [warning] = [entry["event"]["msg"] if isinstance(entry, dict) else entry for entry in result["warnings"]]
     assert warning.startswith(f"The certificate {soon} expires on ") and "(9 days left)" in warning
+
+
+@pytest.mark.parametrize("proxy", [nginx()], indirect=True)
+def test_a_certificate_that_lives_days_is_warned_about_with_a_quarter_of_its_lifetime_left(proxy, capsys, tmp_path):
+    six_days = datetime.timedelta(days=6)
+    fresh = certificate_file(tmp_path / "fresh.pem", days=5, lifetime=six_days)
+    due = certificate_file(tmp_path / "due.pem", days=1, lifetime=six_days)
+    code, result = run(capsys, server_name="uc.example.com", port=proxy.port, timeout=5,
+                       certificates=[fresh, due], certificate_warning_days=21)
+    assert code == 0, result
+    # (Warnings of earlier module runs in this process may come along.)
+    [warning] = [text for text in (entry["event"]["msg"] if isinstance(entry, dict) else entry
+                                   for entry in result["warnings"]) if str(tmp_path) in text]
+    assert warning.startswith(f"The certificate {due} expires on ") and "(23 hours left)" in warning
 
 
 @pytest.mark.parametrize("proxy", [nginx()], indirect=True)
