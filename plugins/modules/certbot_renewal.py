@@ -34,7 +34,8 @@ options:
     description: certbot's configuration directory.
     type: path
     default: /etc/letsencrypt
-author: ucproxy.nginx developers
+author:
+  - ucproxy.nginx developers (@ucproxy)
 """
 
 EXAMPLES = r"""

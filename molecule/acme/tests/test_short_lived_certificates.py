@@ -43,8 +43,8 @@ def validity(certificate: dict) -> tuple:
     return parsed.not_valid_before_utc, parsed.not_valid_after_utc
 
 
-def test_a_certificate_that_lives_minutes_is_renewed_with_half_its_lifetime_left(host, client_host,
-                                                                               short_lived_root):
+def test_a_certificate_that_lives_minutes_is_renewed_with_half_its_lifetime_left(
+        host, client_host, short_lived_root):
     client = Client(client_host, host.backend.name, short_lived_root)
     issued = served(client)
     not_before, not_after = validity(issued)

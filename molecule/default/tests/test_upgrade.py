@@ -30,9 +30,8 @@ ROLE_FILES = " ".join(["/etc/nginx", os.path.dirname(os.path.dirname(FAIL2BAN_JA
 PROGRAMS = {MONITORING_CHECK, os.path.join(os.path.dirname(MONITORING_CHECK), "proxy_probe.py")}
 # Files this release writes differently from the release before it, on purpose (per previous release).
 CHANGED_SINCE = {
-    # Nothing: the ACME challenges passed on between proxies are new, and no file changes without
-    # a pair or reverse_proxy_acme_peers.
-    "1.10.0": set(),
+    # The JSON log format gained "timestamp" (its definition is in nginx.conf for both formats).
+    "1.11.0": {NGINX_CONF},
 }
 # The record 1.x kept per site of the configuration nginx ran.
 FILES_OF_1X = re.compile("^" + re.escape(SITE.state_files).replace(r"\*", "[^/]+") + "$")

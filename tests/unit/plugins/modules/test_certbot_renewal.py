@@ -42,8 +42,8 @@ def run(capsys, root, *lineages, **args):
 
 
 @pytest.mark.parametrize("days,renew_before", [(90, 30 * 86400), (47, 47 * 86400 // 3), (6, 3 * 86400)])
-def test_certbot_renews_with_a_third_of_the_lifetime_left_and_half_under_ten_days(capsys, tmp_path, days,
-                                                                                   renew_before):
+def test_certbot_renews_with_a_third_of_the_lifetime_left_and_half_under_ten_days(
+        capsys, tmp_path, days, renew_before):
     conf = lineage(tmp_path, "site", datetime.timedelta(days=days))
     result = run(capsys, tmp_path, "site")
     assert result["changed"] and result["lineages"] == [
