@@ -8,14 +8,15 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from cryptography.x509.oid import NameOID
 
 
-def self_signed_certificate(key, names: list, days: int) -> bytes:
-    """PEM of a certificate for `names` valid until `days` from now (negative: already expired)."""
-    now = datetime.datetime.now(datetime.timezone.utc)
+def self_signed_certificate(key, names: list, days: int, lifetime_days: int = 91) -> bytes:
+    """PEM of a certificate for `names` valid until `days` from now (negative: already expired),
+    issued `lifetime_days` before that (a 90-day certificate is not alarming until its last weeks)."""
+    not_after = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=days)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
     certificate = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
                    .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                   .not_valid_before(now + datetime.timedelta(days=min(days, 0) - 2))
-                   .not_valid_after(now + datetime.timedelta(days=days))
+                   .not_valid_before(not_after - datetime.timedelta(days=lifetime_days))
+                   .not_valid_after(not_after)
                    .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), critical=False)
                    .sign(key, hashes.SHA256()))
     return certificate.public_bytes(serialization.Encoding.PEM)

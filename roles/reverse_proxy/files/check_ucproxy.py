@@ -159,8 +159,8 @@ def check(settings):
 
 
 def _days(duration):
-    """Days with up to four significant digits (85.42, 0.5, 21)."""
-    return "%.4g" % (duration.total_seconds() / 86400)
+    """Days with up to three decimals, without trailing zeros (85.42, 0.5, 21): perfdata allows no exponent."""
+    return ("%.3f" % (duration.total_seconds() / 86400)).rstrip("0").rstrip(".")
 
 
 def check_all(checks):

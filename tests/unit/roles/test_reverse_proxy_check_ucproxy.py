@@ -90,14 +90,15 @@ def test_certificate_files_can_be_checked_as_well(proxy, capsys, tmp_path):
 SIX_DAYS = datetime.timedelta(days=6)
 
 
-@pytest.mark.parametrize("hours,code,state", [(40, 0, "OK"), (30, 1, "WARNING"), (10, 2, "CRITICAL")])
-def test_a_certificate_that_lives_days_alerts_at_a_share_of_its_lifetime(capsys, tmp_path, hours, code, state):
+@pytest.mark.parametrize("hours,code,state,days", [(40, 0, "OK", "1.667"), (30, 1, "WARNING", "1.25"),
+                                                   (10, 2, "CRITICAL", "0.417")])
+def test_a_certificate_that_lives_days_alerts_at_a_share_of_its_lifetime(capsys, tmp_path, hours, code, state, days):
     """A 6-day certificate: WARNING with a quarter (36 hours) left, CRITICAL with a twelfth (12 hours),
     where 21 and 7 days would alert for its whole life."""
     proxy = Proxy(tmp_path, nginx(), days=hours / 24, lifetime=SIX_DAYS)
     found, text, perfdata = run(capsys, "-H", "uc.example.com", "-p", str(proxy.port))
     assert (found, text.split(" - ")[0]) == (code, f"UCPROXY {state}"), text
-    assert f"days_ecdsa={hours / 24:.4g};1.5:;0.5:" in perfdata
+    assert f"days_ecdsa={days};1.5:;0.5:" in perfdata
     if code:
         assert f"expires {proxy.not_after:%Y-%m-%d %H:%M} UTC ({hours - 1} hours)" in text, text
     else:
