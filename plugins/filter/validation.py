@@ -30,6 +30,10 @@ MIRROR_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/%-]*
 # An unattended-upgrades origin pattern: key=value pairs, without what would end apt's quoted string.
 ORIGIN_PATTERN = re.compile(r'^[a-z]+=[^,"\\\n]+(,[a-z]+=[^,"\\\n]+)*$')
 HTTPS_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/%-]*)?$")
+# certbot's DNS plugins (python3-certbot-<name> in Debian) and their credentials files' settings.
+DNS_PLUGIN = re.compile(r"^dns-[a-z0-9]+(-[a-z0-9]+)*$")
+CREDENTIAL_KEY = re.compile(r"^[A-Za-z0-9_]+$")
+RFC2136_REQUIRED = ("dns_rfc2136_server", "dns_rfc2136_name", "dns_rfc2136_secret")
 REFERRER_POLICY = re.compile(r"^[a-z-]+(,\s*[a-z-]+)*$")
 QUERY_PARAMETER = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Linux interface names: at most 15 characters, no / or white space (keepalived reads them unquoted).
@@ -263,10 +267,13 @@ def _acme_errors(v):
     if v.get("reverse_proxy_acme_agree_tos") is not True:
         errors.append("reverse_proxy_acme_agree_tos: set it to true to agree to the ACME CA's terms of service "
                       "(required with reverse_proxy_certificate_mode: acme)")
-    for name in v.get("reverse_proxy_server_names") or []:
+    dns = v.get("reverse_proxy_acme_challenge") == "dns-01"
+    for name in [] if dns else v.get("reverse_proxy_server_names") or []:
         if is_wildcard(str(name)):
             errors.append(f"reverse_proxy_server_names: {name!r} is a wildcard; the http-01 challenge cannot "
-                          "validate wildcards (use files or existing mode for a wildcard certificate)")
+                          "validate wildcards (reverse_proxy_acme_challenge: dns-01 can)")
+    if dns:
+        errors += _acme_dns_errors(v)
     email = v.get("reverse_proxy_acme_email") or ""
     if email and not EMAIL.match(str(email)):
         errors.append(f"reverse_proxy_acme_email: {email!r} is not an e-mail address")
@@ -278,6 +285,25 @@ def _acme_errors(v):
     for peer in peers.split(",") if isinstance(peers, str) else peers:
         if not _host(str(peer).strip()):
             errors.append(f"reverse_proxy_acme_peers: {peer!r} is neither an IP address nor a host name")
+    return errors
+
+
+def _acme_dns_errors(v):
+    errors = _whole_number_errors(v, "reverse_proxy_acme_dns_propagation_seconds", 0, 3600)
+    plugin = str(v.get("reverse_proxy_acme_dns_authenticator") or "")
+    if not DNS_PLUGIN.match(plugin):
+        errors.append(f"reverse_proxy_acme_dns_authenticator: {plugin!r} is not a certbot DNS plugin name "
+                      "(dns-rfc2136, dns-cloudflare, ...)")
+    credentials = v.get("reverse_proxy_acme_dns_credentials") or {}
+    for key, value in credentials.items():
+        # Values are not quoted: they may be secrets.
+        if not CREDENTIAL_KEY.match(str(key)) or any(character in str(value) for character in "\r\n"):
+            errors.append(f"reverse_proxy_acme_dns_credentials: the setting {key!r} needs a name of letters, "
+                          "digits and _ and a value on one line")
+    if plugin == "dns-rfc2136":
+        missing = [key for key in RFC2136_REQUIRED if not credentials.get(key)]
+        if missing:
+            errors.append(f"reverse_proxy_acme_dns_credentials: dns-rfc2136 needs {', '.join(missing)}")
     return errors
 
 

@@ -266,8 +266,8 @@ selfsigned:
   returned: when supported
 acme:
   description:
-    - For each of O(acme), C(lineage), C(issued), and once issued C(names), C(expired), and the C(server)
-      and C(key_type) its renewal settings name.
+    - For each of O(acme), C(lineage), C(issued), and once issued C(names), C(expired), and the C(server),
+      C(key_type) and C(authenticator) its renewal settings name.
   type: list
   elements: dict
   returned: when supported
@@ -463,7 +463,7 @@ def selfsigned_reason(wanted, renew_days, crypto):
 
 def acme_state(lineage, crypto):
     """What certbot holds for a lineage: whether it was issued, its names and expiry, and the
-    directory and key type of its renewal settings."""
+    directory, key type and authenticator of its renewal settings."""
     files = acme_files(lineage)
     found = {"lineage": lineage, "issued": os.path.exists(files["live"]["certificate"])}
     if found["issued"] and crypto is not None:
@@ -473,10 +473,11 @@ def acme_state(lineage, crypto):
         found["expired"] = _not_after(certificate) <= datetime.datetime.now(datetime.timezone.utc)
     try:
         with open(files["renewal_conf"], encoding="utf-8") as renewal:
-            settings = dict(re.findall(r"^(server|key_type) = (.*)$", renewal.read(), re.M))
+            settings = dict(re.findall(r"^(server|key_type|authenticator) = (.*)$", renewal.read(), re.M))
     except OSError:
         settings = {}
-    found.update(server=settings.get("server", ""), key_type=settings.get("key_type", ""))
+    found.update(server=settings.get("server", ""), key_type=settings.get("key_type", ""),
+                 authenticator=settings.get("authenticator", ""))
     return found
 
 

@@ -14,6 +14,9 @@ VALID = dict(DEFAULTS, reverse_proxy_server_names=["uc.example.com", "*.uc.examp
 ACME = {"reverse_proxy_certificate_mode": "acme", "reverse_proxy_acme_agree_tos": True,
         "reverse_proxy_server_names": ["uc.example.com"]}
 PAIR = {"reverse_proxy_ha_vip": "192.0.2.10/24"}
+RFC2136 = {"dns_rfc2136_server": "192.0.2.53", "dns_rfc2136_name": "certbot.", "dns_rfc2136_secret": "c2VjcmV0",
+           "dns_rfc2136_algorithm": "HMAC-SHA512"}
+DNS = {**ACME, "reverse_proxy_acme_challenge": "dns-01", "reverse_proxy_acme_dns_credentials": RFC2136}
 CSP = "default-src 'self'; frame-ancestors 'none'; connect-src 'self' wss://uc.example.com"
 
 
@@ -172,6 +175,14 @@ REFUSED = {
                                             "reverse_proxy_acme_peers"),
     "acme without agreed terms": ({**ACME, "reverse_proxy_acme_agree_tos": False}, "reverse_proxy_acme_agree_tos"),
     "acme with a wildcard": ({**ACME, "reverse_proxy_server_names": ["*.example.com"]}, "reverse_proxy_server_names"),
+    "dns-01 without the rfc2136 key": ({**DNS, "reverse_proxy_acme_dns_credentials": {"dns_rfc2136_server": "192.0.2.53"}},
+                                       "reverse_proxy_acme_dns_credentials"),
+    "dns-01 credential on two lines": ({**DNS, "reverse_proxy_acme_dns_credentials": {
+        **RFC2136, "dns_rfc2136_secret": "c2VjcmV0\nevil = 1"}}, "reverse_proxy_acme_dns_credentials"),
+    "dns-01 plugin with options": ({**DNS, "reverse_proxy_acme_dns_authenticator": "dns-x --manual"},
+                                   "reverse_proxy_acme_dns_authenticator"),
+    "dns-01 propagation of a day": ({**DNS, "reverse_proxy_acme_dns_propagation_seconds": 86400},
+                                    "reverse_proxy_acme_dns_propagation_seconds"),
     "acme e-mail without domain": ({**ACME, "reverse_proxy_acme_email": "admin"}, "reverse_proxy_acme_email"),
     "acme directory over http": ({**ACME, "reverse_proxy_acme_directory_url": "http://acme.example.com/d"},
                                  "reverse_proxy_acme_directory_url"),
@@ -183,6 +194,9 @@ ACCEPTED = {
     "acme in a pair": {**ACME, **PAIR},
     "acme peers by address and name": {**ACME, "reverse_proxy_acme_peers": ["10.0.0.2", "2001:db8::2", "proxy2.example.com"]},
     "acme peers as one string": {**ACME, "reverse_proxy_acme_peers": "10.0.0.2, proxy2.example.com"},
+    "dns-01 with a wildcard": {**DNS, "reverse_proxy_server_names": ["*.example.com", "example.com"]},
+    "dns-01 with another plugin": {**DNS, "reverse_proxy_acme_dns_authenticator": "dns-cloudflare",
+                                   "reverse_proxy_acme_dns_credentials": {"dns_cloudflare_api_token": "0123abc"}},
     "timeout with units": {"reverse_proxy_proxy_read_timeout": "1h30m"},
     "unlimited body size": {"reverse_proxy_client_max_body_size": "0"},
     "plain header": {"reverse_proxy_extra_headers": [{"name": "X-Frame-Options", "value": "DENY"}]},
