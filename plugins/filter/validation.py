@@ -268,10 +268,15 @@ def _acme_errors(v):
         errors.append("reverse_proxy_acme_agree_tos: set it to true to agree to the ACME CA's terms of service "
                       "(required with reverse_proxy_certificate_mode: acme)")
     dns = v.get("reverse_proxy_acme_challenge") == "dns-01"
-    for name in [] if dns else v.get("reverse_proxy_server_names") or []:
-        if is_wildcard(str(name)):
+    names = [str(name).lower() for name in v.get("reverse_proxy_server_names") or []]
+    for name in names:
+        if is_wildcard(name) and not dns:
             errors.append(f"reverse_proxy_server_names: {name!r} is a wildcard; the http-01 challenge cannot "
                           "validate wildcards (reverse_proxy_acme_challenge: dns-01 can)")
+        elif not is_wildcard(name) and "*." + name.partition(".")[2] in names:
+            # Let's Encrypt refuses such an order.
+            errors.append(f"reverse_proxy_server_names: {name!r} is covered by "
+                          f"{'*.' + name.partition('.')[2]!r}; a CA refuses to list both in one certificate")
     if dns:
         errors += _acme_dns_errors(v)
     email = v.get("reverse_proxy_acme_email") or ""
@@ -296,10 +301,10 @@ def _acme_dns_errors(v):
                       "(dns-rfc2136, dns-cloudflare, ...)")
     credentials = v.get("reverse_proxy_acme_dns_credentials") or {}
     for key, value in credentials.items():
-        # Values are not quoted: they may be secrets.
-        if not CREDENTIAL_KEY.match(str(key)) or any(character in str(value) for character in "\r\n"):
+        # Values are not shown: they may be secrets. They are written in double quotes.
+        if not CREDENTIAL_KEY.match(str(key)) or any(character in str(value) for character in '\r\n"'):
             errors.append(f"reverse_proxy_acme_dns_credentials: the setting {key!r} needs a name of letters, "
-                          "digits and _ and a value on one line")
+                          "digits and _ and a value on one line without a double quote")
     if plugin == "dns-rfc2136":
         missing = [key for key in RFC2136_REQUIRED if not credentials.get(key)]
         if missing:

@@ -179,6 +179,10 @@ REFUSED = {
                                        "reverse_proxy_acme_dns_credentials"),
     "dns-01 credential on two lines": ({**DNS, "reverse_proxy_acme_dns_credentials": {
         **RFC2136, "dns_rfc2136_secret": "c2VjcmV0\nevil = 1"}}, "reverse_proxy_acme_dns_credentials"),
+    "dns-01 name under a listed wildcard": ({**DNS, "reverse_proxy_server_names": ["*.example.com", "uc.example.com"]},
+                                            "reverse_proxy_server_names"),
+    "dns-01 credential with a double quote": ({**DNS, "reverse_proxy_acme_dns_credentials": {
+        **RFC2136, "dns_rfc2136_secret": 'c2"VjcmV0'}}, "reverse_proxy_acme_dns_credentials"),
     "dns-01 plugin with options": ({**DNS, "reverse_proxy_acme_dns_authenticator": "dns-x --manual"},
                                    "reverse_proxy_acme_dns_authenticator"),
     "dns-01 propagation of a day": ({**DNS, "reverse_proxy_acme_dns_propagation_seconds": 86400},
@@ -194,7 +198,9 @@ ACCEPTED = {
     "acme in a pair": {**ACME, **PAIR},
     "acme peers by address and name": {**ACME, "reverse_proxy_acme_peers": ["10.0.0.2", "2001:db8::2", "proxy2.example.com"]},
     "acme peers as one string": {**ACME, "reverse_proxy_acme_peers": "10.0.0.2, proxy2.example.com"},
-    "dns-01 with a wildcard": {**DNS, "reverse_proxy_server_names": ["*.example.com", "example.com"]},
+    "dns-01 with a wildcard": {**DNS, "reverse_proxy_server_names": ["*.uc.example.com", "uc.example.com"]},
+    "dns-01 credential with # and ,": {**DNS, "reverse_proxy_acme_dns_credentials": {
+        **RFC2136, "dns_rfc2136_secret": "a#b,c'd"}},
     "dns-01 with another plugin": {**DNS, "reverse_proxy_acme_dns_authenticator": "dns-cloudflare",
                                    "reverse_proxy_acme_dns_credentials": {"dns_cloudflare_api_token": "0123abc"}},
     "timeout with units": {"reverse_proxy_proxy_read_timeout": "1h30m"},
