@@ -5,7 +5,7 @@ other node; a client through the virtual address gets a certificate of Pebble's 
 import pytest
 
 from molecule_support.clients import Client, served_certificate
-from molecule_support.pebble import pebble, pebble_root  # noqa: F401  pylint: disable=unused-import
+from molecule_support.pebble import pebble, pebble_root, renewal_due  # noqa: F401  pylint: disable=unused-import
 from molecule_support.scenario import SERVER_NAME, container, proxy_names, recorded_address
 from molecule_support.waiting import wait_for
 
@@ -53,10 +53,10 @@ def test_both_nodes_renew_with_the_address_on_the_other_one(proxies, clients):
     proxies[holder].run_expect([0], "systemctl stop keepalived")
     try:
         wait_for(lambda: holders(proxies) == [other], FAILOVER_BOUND, f"{other} did not take the address")
-        # The unit Debian's certbot.timer starts; Pebble's 10-day certificates are always due
-        # (reverse_proxy_acme_renew_before_days: 10). The CA reaches the address, now on the other
-        # node, for both orders.
-        for host in proxies.values():
+        # The unit Debian's certbot.timer starts, with the certificates due. The CA reaches the
+        # address, now on the other node, for both orders.
+        for name, host in proxies.items():
+            renewal_due(name)
             host.run_expect([0], "systemctl start certbot.service")
         for name in proxies:
             wait_for(lambda name=name: served(clients[name])["serial"] != before[name], 30,

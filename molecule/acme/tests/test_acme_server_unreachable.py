@@ -8,6 +8,7 @@ import pytest
 from acme_support import served
 from acme_support import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
 from molecule_support.ansible_runs import CONVERGE, run_playbook
+from molecule_support.pebble import renewal_due
 from molecule_support.scenario import SECOND_NAME, SERVER_NAME, proxy_backends, recorded_address
 
 testinfra_hosts = proxy_backends()
@@ -20,6 +21,7 @@ def acme_server_unreachable(host, pebble, pebble_root):  # pylint: disable=unuse
     and certbot.service's failed state is cleared. (Pebble's root is fetched before.)"""
     rule = f"ip daddr {recorded_address(pebble.backend.name)} tcp dport 14000 reject with tcp reset"
     chain = shlex.quote("{ type filter hook output priority 0 ; }")
+    renewal_due(host.backend.name)  # certbot tries to renew and cannot
     host.run_expect([0], f"nft add table {BLOCK} && nft add chain {BLOCK} output {chain} && "
                          f"nft add rule {BLOCK} output {rule}")
     yield

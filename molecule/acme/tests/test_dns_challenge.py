@@ -14,6 +14,7 @@ from acme_support import *  # noqa: F401,F403  pylint: disable=wildcard-import,u
 from molecule_support.ansible_runs import _ansible_program, converge
 from molecule_support.clients import Client
 from molecule_support.host_paths import SITE
+from molecule_support.pebble import renewal_due
 from molecule_support.scenario import SERVER_NAME, first_of, proxy_backends, recorded_address
 from molecule_support.waiting import wait_for
 
@@ -73,8 +74,8 @@ def test_the_renewal_timer_renews_through_dns_unattended(host, client_host, dns_
     _run, cafile = dns_issued
     client = Client(client_host, host.backend.name, cafile)
     before = served(client)["serial"]
-    # The unit Debian's certbot.timer starts; Pebble's 10-day certificates are always due
-    # (reverse_proxy_acme_renew_before_days: 10).
+    # The unit Debian's certbot.timer starts, with the certificate due.
+    renewal_due(host.backend.name)
     host.run_expect([0], "systemctl start certbot.service")
     wait_for(lambda: served(client)["serial"] != before, 30, "the renewed certificate was not served")
 
@@ -84,7 +85,7 @@ def test_the_tsig_key_is_only_in_the_root_only_credentials_file(host, dns_issued
     assert tsig_secret not in run.stdout + run.stderr
     credentials = host.file(CREDENTIALS)
     assert (credentials.user, credentials.group, credentials.mode) == ("root", "root", 0o600)
-    assert f"dns_rfc2136_secret = {tsig_secret}" in credentials.content_string
+    assert f'dns_rfc2136_secret = "{tsig_secret}"' in credentials.content_string
     # certbot's renewal settings name the file, not the key; no log has it.
     assert CREDENTIALS in host.file(SITE.acme_renewal).content_string
     for where in (f"grep -rlF --exclude={os.path.basename(CREDENTIALS)} -- {tsig_secret!r} /etc /var/log /var/lib",
