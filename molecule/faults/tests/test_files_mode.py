@@ -1,6 +1,6 @@
 """One run in files mode with a certificate 10 days from expiry, with -vvv and --diff, proves two
-things: private key material never shows up in Ansible's output (and the key is installed
-root-only), and a run against a certificate near expiry warns, naming the file and the date, and
+things: private key material never shows up in Ansible's output or the host's journal (and the
+key is installed root-only), and a run against a certificate near expiry warns, naming the file and the date, and
 still succeeds. The way back to the scenario's self-signed certificate proves a third: a
 self-signed certificate 10 days from expiry (the one files mode left) is renewed, for at most
 Mozilla's 366 days. (That a fresh one is kept is molecule's idempotence step.)"""
@@ -50,6 +50,8 @@ def test_private_key_is_never_printed_and_is_root_only(host, files_mode_run):
     installed = host.file(SITE.key)
     assert (installed.user, installed.group, installed.mode) == ("root", "root", 0o600)
     assert installed.content_string == pem
+    # Nor in the host's journal, where Ansible logs each module call.
+    assert host.run(f"journalctl --no-pager | grep -cF -- {pem.splitlines()[1]!r}").stdout.strip() == "0"
 
 
 def test_a_run_warns_about_a_certificate_10_days_from_expiry(files_mode_run):

@@ -164,3 +164,13 @@ def test_a_mode_change_alone_keeps_the_content_and_needs_no_backup(host, capsys)
     assert result["results"][0]["changed"] and "backup_file" not in result["results"][0]
     assert oct(os.stat(host / "conf").st_mode & 0o777) == "0o600"
     assert reverse_proxy_changed_files([result]) == []
+
+
+def test_no_secret_reaches_the_hosts_journal(capsys, monkeypatch, tmp_path):
+    """Ansible logs each module call ("Invoked with ...") to the journal or syslog of the host."""
+    logged = []
+    monkeypatch.setattr("ansible.module_utils.basic.has_journal", False)
+    monkeypatch.setattr("syslog.syslog", lambda *args: logged.append(args[-1]))
+    code, _result = run(capsys, [{"path": str(tmp_path / "key.pem"), "secret_content": SECRET, "mode": "0600"}])
+    assert code == 0
+    assert not any("c2VjcmV0" in message for message in logged), logged
