@@ -3,9 +3,10 @@
 # MIT License (see LICENSE)
 """What a client from the internet sees of the proxy, in one place: an https request and a
 WebSocket opening handshake (RFC 6455) with the public name as SNI and Host, and the validity of
-certificates and when their expiry is alarming. The health_check module (the deploy-time gate) and the monitoring check the
-role installs on the host (check_ucproxy) both use it. Standard library only, plus the
-cryptography package for certificate files, so the host's python3 can run it without Ansible."""
+certificates and when their expiry is alarming. The health_check module (the deploy-time gate)
+and the monitoring check the role installs on the host (check_ucproxy) both use it. Standard
+library only, plus the cryptography package for certificate files, so the host's python3 can run
+it without Ansible."""
 
 from __future__ import annotations
 
