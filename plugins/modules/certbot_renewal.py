@@ -58,6 +58,7 @@ import os
 import re
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.ucproxy.nginx.plugins.module_utils.proxy_probe import certificate_validity
 
 SHORT_LIFETIME = datetime.timedelta(days=10)
 SETTING = re.compile(r"^#?\s*renew_before_expiry\s*=.*$", re.M)
@@ -80,14 +81,8 @@ def with_setting(settings, interval):
 
 
 def lifetime_of(path):
-    from cryptography import x509  # the role installs python3-cryptography on every proxy
-
-    with open(path, "rb") as pem:
-        certificate = x509.load_pem_x509_certificate(pem.read())
-    # cryptography 42 renamed the attributes (Debian 13); Debian 12's has only the old ones.
-    if hasattr(certificate, "not_valid_after_utc"):
-        return certificate.not_valid_after_utc - certificate.not_valid_before_utc
-    return certificate.not_valid_after - certificate.not_valid_before
+    not_before, not_after = certificate_validity(path)
+    return not_after - not_before
 
 
 def main():

@@ -16,9 +16,19 @@ def pebble_root(client_host, pebble):
     """Pebble's root (from its management port; Pebble makes a new one each time it starts); its
     path on the client."""
     copy_to(client_host, pki_root().read_bytes(), "/tmp/test-ca.pem")
-    cafile = "/tmp/pebble-root.pem"
+    return root_of(client_host, pebble, "pebble")
+
+
+# Each Pebble of tests/playbooks/pebble.yml: its roots on its management port.
+MANAGEMENT_PORTS = {"pebble": 15000, "pebble-short": 15001, "pebble-dns": 15002}
+
+
+def root_of(client_host, pebble, name: str) -> str:
+    """The root of one Pebble, fetched over its management port (trusting the test CA, which
+    pebble_root put on the client); its path on the client."""
+    cafile = f"/tmp/{name}-root.pem"
     client_host.run_expect([0], f"curl -sS --max-time 10 --cacert /tmp/test-ca.pem -o {cafile} "
-                                f"https://{pebble.backend.name}:15000/roots/0")
+                                f"https://{pebble.backend.name}:{MANAGEMENT_PORTS[name]}/roots/0")
     return cafile
 
 

@@ -14,7 +14,7 @@ from acme_support import *  # noqa: F401,F403  pylint: disable=wildcard-import,u
 from molecule_support.ansible_runs import _ansible_program, converge
 from molecule_support.clients import Client
 from molecule_support.host_paths import SITE
-from molecule_support.pebble import renewal_due
+from molecule_support.pebble import renewal_due, root_of
 from molecule_support.scenario import SERVER_NAME, first_of, proxy_backends, recorded_address
 from molecule_support.waiting import wait_for
 
@@ -44,9 +44,7 @@ def dns_issued(host, client_host, pebble, pebble_root, tsig_secret, tmp_path_fac
     subprocess.run([_ansible_program("ansible-vault"), "encrypt", "--vault-password-file", str(password), str(secrets)],
                    check=True, capture_output=True)
     assert tsig_secret not in secrets.read_text()
-    cafile = "/tmp/pebble-dns-root.pem"
-    client_host.run_expect([0], f"curl -sS --max-time 10 --cacert /tmp/test-ca.pem -o {cafile} "
-                                f"https://{pebble.backend.name}:15002/roots/0")
+    cafile = root_of(client_host, pebble, "pebble-dns")
     host.run_expect([0], "nft add table inet closed80 && nft 'add chain inet closed80 input "
                          "{ type filter hook input priority -10; }' && nft add rule inet closed80 input tcp dport 80 drop")
     try:

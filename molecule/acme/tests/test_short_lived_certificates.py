@@ -15,6 +15,7 @@ from acme_support import *  # noqa: F401,F403  pylint: disable=wildcard-import,u
 from molecule_support.ansible_runs import converge
 from molecule_support.clients import Client
 from molecule_support.host_paths import MONITORING_CHECK, NGINX_PID, SITE
+from molecule_support.pebble import root_of
 from molecule_support.scenario import proxy_backends
 from molecule_support.waiting import wait_for
 
@@ -25,9 +26,7 @@ testinfra_hosts = proxy_backends()
 def short_lived_root(client_host, pebble, pebble_root):
     """The proxy's certificate comes from pebble-short (tests/playbooks/pebble.yml); the root that
     verifies it, on the client. Afterwards the scenario's own Pebble issues it again."""
-    cafile = "/tmp/pebble-short-root.pem"
-    client_host.run_expect([0], f"curl -sS --max-time 10 --cacert /tmp/test-ca.pem -o {cafile} "
-                                f"https://{pebble.backend.name}:15001/roots/0")
+    cafile = root_of(client_host, pebble, "pebble-short")
     converge({"reverse_proxy_acme_directory_url": f"https://{pebble.backend.name}:14001/dir",
               "reverse_proxy_acme_renew_before_days": 0})
     yield cafile
