@@ -123,6 +123,10 @@ options:
         the same run, after installing packages, passes V(false) when the first one read them already.
     type: bool
     default: true
+  nginx_pid:
+    description: The pid file of the running nginx master (nginx.conf's C(pid)).
+    type: path
+    default: /run/nginx.pid
   nginx_open_files:
     description:
       - The open files each nginx worker should get. When the host allows fewer, and the running nginx
@@ -227,6 +231,11 @@ host_nofile:
 nginx_nofile:
   description: The open-file limit of the running nginx master, or C(none).
   type: str
+  returned: when supported
+nginx_sandboxed:
+  description: Whether the running nginx master may gain no new privileges (systemd's sandbox sets this), or
+    C(none) when no master runs.
+  type: raw
   returned: when supported
 services:
   description: For each unit of O(services), C(active) and C(enabled).
@@ -364,13 +373,18 @@ def _open_files_limit(limits_file, hard):
     return None
 
 
-def nginx_nofile():
-    """The open-file limit of the running nginx master (systemd's LimitNOFILE), or "none"."""
+def nginx_master(pid_file):
+    """The running nginx master's open-file limit (systemd's LimitNOFILE) and whether it runs sandboxed
+    (NoNewPrivs, which systemd's sandbox sets): ("none", None) when no master runs."""
     try:
-        with open("/run/nginx.pid", encoding="ascii") as pid:
-            return _open_files_limit("/proc/%s/limits" % pid.read().strip(), hard=False) or "none"
+        with open(pid_file, encoding="ascii") as pid:
+            proc = "/proc/%s/" % pid.read().strip()
+        with open(proc + "status", encoding="ascii") as status:
+            no_new_privs = re.search(r"^NoNewPrivs:\s*(\d)", status.read(), re.M)
     except OSError:
-        return "none"
+        return "none", None
+    return (_open_files_limit(proc + "limits", hard=False) or "none",
+            no_new_privs.group(1) == "1" if no_new_privs else None)
 
 
 def services(module, units):
@@ -513,6 +527,7 @@ def main():
             dhparam=dict(type="dict", options=dict(path=dict(type="path", required=True),
                                                    bits=dict(type="int", required=True))),
             warn=dict(type="bool", default=True),
+            nginx_pid=dict(type="path", default="/run/nginx.pid"),
             nginx_open_files=dict(type="dict", options=dict(wanted=dict(type="int", required=True),
                                                             reason=dict(type="str", required=True))),
             updates=dict(type="dict", options=dict(
@@ -529,11 +544,13 @@ def main():
     missing, uncached = packages(module, params["packages"])
     installed, nginx_version, openssl_version = versions(module)
     crypto = _crypto()
+    nginx_nofile, nginx_sandboxed = nginx_master(params["nginx_pid"])
     result = dict(
         supported=True, **facts,
         missing_packages=missing, uncached_packages=uncached,
         nginx_installed=installed, nginx_version=nginx_version, openssl_version=openssl_version,
-        ipv6=os.path.exists("/proc/net/if_inet6"), host_nofile=host_nofile(), nginx_nofile=nginx_nofile(),
+        ipv6=os.path.exists("/proc/net/if_inet6"), host_nofile=host_nofile(),
+        nginx_nofile=nginx_nofile, nginx_sandboxed=nginx_sandboxed,
         services=services(module, params["services"]),
         existing=[path for path in params["paths"] if os.path.lexists(path)],
         matches=sorted(path for pattern in params["patterns"] for path in glob.glob(pattern)),
