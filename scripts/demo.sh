@@ -38,8 +38,9 @@ start() {  # start NAME IMAGE [podman run options...]
 
 podman network exists "$network" || podman network create "$network" >/dev/null
 start "$standin" "$UCPROXY_IMAGE_TOOLS"
-# NET_ADMIN and NET_RAW: fail2ban bans password guessers with nftables rules.
-start "$proxy" "$UCPROXY_IMAGE_DEBIAN12" --publish 8080:80 --publish 8443:443 --cap-add NET_ADMIN,NET_RAW
+# NET_ADMIN and NET_RAW: fail2ban bans password guessers with nftables rules. SYS_ADMIN: systemd
+# builds the services' sandboxes (mount namespaces), as on a host; without it they run unconfined.
+start "$proxy" "$UCPROXY_IMAGE_DEBIAN12" --publish 8080:80 --publish 8443:443 --cap-add NET_ADMIN,NET_RAW,SYS_ADMIN
 
 echo "demo: starting the UCServer stand-in"
 ansible-playbook -i inventories/demo tests/playbooks/standin.yml >/dev/null

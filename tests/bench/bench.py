@@ -37,9 +37,10 @@ def pexec(container, script, check=True, timeout=900):
     return run(["podman", "exec", container, "sh", "-c", script], check, timeout).stdout
 
 
-def start(container, image):
+def start(container, image, capabilities=()):
     run(["podman", "rm", "--force", "--time", "5", container], check=False)
     run(["podman", "run", "--detach", "--name", container, "--hostname", container, "--network", NETWORK,
+         *[f"--cap-add={capability}" for capability in capabilities],
          "--systemd=always", image, "/lib/systemd/systemd"])
     pexec(container, "timeout 60 systemctl is-system-running --wait || true")
 
@@ -147,7 +148,8 @@ def deploy_role(key_type, results):
     """Returns the proxy's address and the inventory that reaches it."""
     if key_type == "rsa":
         log("deploying the role's configuration on a fresh container (timed, over SSH)")
-        start(PROXY, IMAGES["UCPROXY_IMAGE_DEBIAN12"])
+        # SYS_ADMIN lets systemd in the container build the services' sandboxes, as on a host.
+        start(PROXY, IMAGES["UCPROXY_IMAGE_DEBIAN12"], capabilities=["SYS_ADMIN"])
         inventory = inventory_file(enable_ssh(PROXY))
         results["converge_fresh_s"], _counts = playbook(inventory)
         results["no_change_s"], counts = playbook(inventory)
