@@ -2,6 +2,7 @@
 certificate is as wanted, which sites an earlier run wrote that are no longer wanted, which
 packages apt offers, and the open-file limits."""
 import datetime
+import os
 
 import pytest
 from cryptography import x509
@@ -95,3 +96,14 @@ def test_the_open_file_limits_are_read_from_the_limits_table(tmp_path):
     assert host_state._open_files_limit(str(limits), hard=True) == "20000"
     assert host_state._open_files_limit(str(limits), hard=False) == "1024"
     assert host_state._open_files_limit(str(tmp_path / "none"), hard=True) is None
+
+
+def test_the_master_behind_the_pid_file_is_read_with_its_limit_and_sandbox(tmp_path):
+    """This test's own process stands in for nginx's master."""
+    pid_file = tmp_path / "nginx.pid"
+    pid_file.write_text(f"{os.getpid()}\n")
+    soft = host_state._open_files_limit("/proc/self/limits", hard=False)
+    with open("/proc/self/status", encoding="ascii") as status:
+        no_new_privileges = "NoNewPrivs:\t1" in status.read()
+    assert host_state.nginx_master(str(pid_file)) == (soft, no_new_privileges)
+    assert host_state.nginx_master(str(tmp_path / "missing.pid")) == ("none", None)
