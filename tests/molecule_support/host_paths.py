@@ -15,9 +15,9 @@ DEBIAN_DEFAULT_SITE_LINK = f"{SITES_ENABLED}/default"
 TLS_DIR = "/etc/nginx/tls"
 DHPARAM = f"{TLS_DIR}/dhparam.pem"
 NGINX_UNIT_DROPINS = "/etc/systemd/system/nginx.service.d"
-NGINX_PID = "/run/nginx.pid"
+NGINX_PID = "/run/nginx/nginx.pid"
 # The old master's pid while nginx runs a new binary (apt's hook, a binary upgrade).
-NGINX_OLD_PID = "/run/nginx.pid.oldbin"
+NGINX_OLD_PID = "/run/nginx/nginx.pid.oldbin"
 NGINX_LOGS = "/var/log/nginx"
 ACCESS_LOG = f"{NGINX_LOGS}/access.log"
 LOGIN_FAILURES_LOG = f"{NGINX_LOGS}/ucproxy-login-failures.log"
@@ -51,6 +51,12 @@ KEEPALIVED_CONF = "/etc/keepalived/keepalived.conf"
 # ACME: one account and server CA per host, certbot's files per site (its lineage is named after it).
 ACME_SERVER_CA = f"{TLS_DIR}/acme-server-ca.pem"
 CERTBOT_DROPIN = "/etc/systemd/system/certbot.service.d/ucproxy-nginx.conf"
+# systemd's sandbox of each unit the role runs (reverse_proxy_sandbox): a drop-in of this name.
+SANDBOX_DROPIN = "ucproxy-sandbox.conf"
+NGINX_SANDBOX = f"{NGINX_UNIT_DROPINS}/{SANDBOX_DROPIN}"
+NGINX_DROPIN = f"{NGINX_UNIT_DROPINS}/ucproxy.conf"
+# The binary upgrade's helper, which has its sandbox in its unit file.
+UPGRADE_AFTER_DRAIN = "ucproxy-nginx-upgrade-after-drain.service"
 ACME_ACCOUNTS = "/etc/letsencrypt/accounts"
 
 

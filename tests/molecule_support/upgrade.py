@@ -3,8 +3,10 @@ tarball, kept in tests/releases/ because a clone need not carry tags or history)
 with the scenario's variables, as before an upgrade; then this release converges it again, as
 after the upgrade. Every file the old role rendered or placed is byte for byte what this release
 writes, except the files this release changes on purpose (CHANGED_SINCE, said in the changelog);
-the upgrade then reloads nginx without restarting it, and without such files it neither changes
-nor reloads nginx. Only the programs the role installs (the monitoring check and its probe) are
+the upgrade then reloads nginx without restarting it (restarts it, if nginx's systemd drop-ins
+are among them), and without such files it neither changes nor reloads nginx. Files only this
+release writes (ADDED_SINCE) are removed before the previous release runs, as on a host that
+never ran this release. Only the programs the role installs (the monitoring check and its probe) are
 each release's own, and the files 1.x kept per site that belong to the host now
 (/var/lib/ucproxy-nginx/<site>.applied) are removed."""
 import os
@@ -15,8 +17,9 @@ import yaml
 
 from molecule_support.ansible_runs import CONVERGE, collection_used, install_collection, run_playbook
 from molecule_support.host_paths import (APT_CONF, FAIL2BAN_JAIL, MONITORING_CHECK,
-                                         MONITORING_CHECK_SETTINGS, NGINX_CONF, NGINX_UNIT_DROPINS,
-                                         POLICY_RC_D, STATE_DIR, SITE)
+                                         MONITORING_CHECK_SETTINGS, NGINX_CONF, NGINX_DROPIN, NGINX_SANDBOX,
+                                         NGINX_UNIT_DROPINS, POLICY_RC_D, SANDBOX_DROPIN, STATE_DIR, SITE,
+                                         UPGRADE_AFTER_DRAIN)
 from molecule_support.scenario import REPO
 
 # Everything the role writes, and what each file is: path, mode, owner and content checksum (a
@@ -26,8 +29,16 @@ ROLE_FILES = ["/etc/nginx", os.path.dirname(os.path.dirname(FAIL2BAN_JAIL)), NGI
 PROGRAMS = {MONITORING_CHECK, os.path.join(os.path.dirname(MONITORING_CHECK), "proxy_probe.py")}
 # Files this release writes differently from the release before it, on purpose (per previous release).
 CHANGED_SINCE = {
-    # Nothing: dns-01 is new, and without it no file changes.
-    "1.12.0": set(),
+    # The sandbox: nginx's pid file moves to /run/nginx/ (nginx.conf, the unit's drop-in), a drop-in
+    # of its own, and fail2ban's ban in nginx rewrites its file in place; the binary upgrade's hook
+    # starts its sandboxed helper unit.
+    "1.13.0": {NGINX_CONF, NGINX_DROPIN, NGINX_SANDBOX, "/etc/fail2ban/action.d/ucproxy-nginx-ban.conf",
+               os.path.join(os.path.dirname(MONITORING_CHECK), "nginx-binary-upgrade")},
+}
+# Files this release adds that the previous one does not know (shell patterns).
+ADDED_SINCE = {
+    "1.13.0": [f"/etc/systemd/system/*.service.d/{SANDBOX_DROPIN}", f"/etc/systemd/system/{UPGRADE_AFTER_DRAIN}",
+               "/etc/tmpfiles.d/ucproxy-nginx.conf"],
 }
 # The record 1.x kept per site of the configuration nginx ran.
 FILES_OF_1X = re.compile("^" + re.escape(SITE.state_files).replace(r"\*", "[^/]+") + "$")
@@ -72,6 +83,7 @@ def upgrade_changes_only_what_it_names(host, tmp_path, paths: list = ()) -> None
     assert directory == str(tmp_path / "ansible_collections")
     assert release.name == f"ucproxy-nginx-{old_version}.tar.gz"
     assert old_version != yaml.safe_load((REPO / "galaxy.yml").read_text())["version"]
+    host.run_expect([0], f"rm -f {' '.join(ADDED_SINCE.get(old_version, []))} && systemctl daemon-reload")
     old = run_playbook(CONVERGE, {"record_scenario_state": False}, args=("--limit", proxy), env=old_settings)
     assert old.returncode == 0, (old.stdout + old.stderr)[-3000:]
     before_upgrade = role_files(host, paths)
@@ -87,8 +99,13 @@ def upgrade_changes_only_what_it_names(host, tmp_path, paths: list = ()) -> None
 
     upgrade = run_playbook(CONVERGE, args=("--limit", proxy))
     assert upgrade.returncode == 0, (upgrade.stdout + upgrade.stderr)[-3000:]
-    assert role_files(host, paths) == this_release
-    if NGINX_CONF in changed_on_purpose:
+    upgraded = role_files(host, paths)
+    assert upgraded == this_release, {path: (this_release.get(path), upgraded.get(path))
+                                      for path in set(upgraded) | set(this_release)
+                                      if upgraded.get(path) != this_release.get(path)}
+    if any(path.startswith(NGINX_UNIT_DROPINS + "/") for path in changed_on_purpose):
+        assert master(nginx_processes(host)) != master(processes), "the upgrade did not restart nginx"
+    elif NGINX_CONF in changed_on_purpose:
         assert master(nginx_processes(host)) == master(processes), "the upgrade restarted nginx"
     else:
         assert nginx_processes(host) == processes, "the upgrade reloaded or restarted nginx"

@@ -64,7 +64,7 @@ def maps(host, pid: str) -> str:
 
 
 def running_code(host) -> dict:
-    """For the master in /run/nginx.pid and each of its workers: the nginx binary and libssl it runs,
+    """For the master in nginx's pid file and each of its workers: the nginx binary and libssl it runs,
     marked "(deleted)" where an update replaced the file since the process started."""
     master = host.file(NGINX_PID).content_string.strip()
     processes = [master] + host.check_output(f"pgrep -P {master}").split()
