@@ -126,9 +126,15 @@ class HeldWebSocket:
         self.output = output
 
     def wait_until_open(self, timeout: float = 20) -> None:
-        # ws_echo.py writes "<output>.part" as soon as its first echo came back.
-        wait_for(lambda: self.client.host.file(self.output + ".part").size > 0, timeout,
-                 "held WebSocket did not open")
+        # ws_echo.py writes "<output>.part" as soon as its first echo came back; "<output>" once
+        # it ended, which it may only after the test is done with it.
+        def opened() -> bool:
+            if self.client.run(f"test -s {self.output}.part").rc == 0:
+                return True
+            ended = self.client.host.file(self.output)
+            assert not ended.exists, f"the held WebSocket ended before it opened: {ended.content_string}"
+            return False
+        wait_for(opened, timeout, "held WebSocket did not open")
 
     def stop(self) -> None:
         """Ends the hold now (the result follows within a message round)."""

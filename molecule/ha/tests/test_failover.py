@@ -1,14 +1,18 @@
 """The pair's virtual addresses (keepalived): one node holds the IPv4 and the IPv6 one and serves
 https and WebSockets through each; when the holder's nginx stops or the whole node freezes, the
 peer takes both over and clients reconnect through them; a recovered node leaves them where they
-are. The times are measured from the client's side and printed (docs/benchmarks.md quotes them)."""
+are. The times are measured from the client's side and printed (docs/benchmarks.md quotes them).
+keepalived does this in its systemd sandbox, within its documented exposure like every unit of
+the pair (molecule_support/sandbox.py; the exporter runs on ha-proxy2, test_exporter.py)."""
 import subprocess
 import time
 
 from ha_support import holders, serves_websockets
 from ha_support import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
 from molecule_support.clients import Poller
-from molecule_support.scenario import SERVER_NAME
+from molecule_support.host_paths import UPGRADE_AFTER_DRAIN
+from molecule_support.sandbox import assert_units_within_documented_exposure
+from molecule_support.scenario import SERVER_NAME, proxy_vars
 from molecule_support.waiting import holds_for, wait_for
 
 # keepalived checks nginx every second and gives up after 2 failures; a frozen node is noticed
@@ -77,3 +81,11 @@ def test_a_frozen_holder_loses_the_address_to_the_peer(proxies, through_address)
     wait_for(lambda: len(holders(proxies)) == 1 and holders(proxies)[0] in proxies, FAILOVER_BOUND,
              "both nodes kept the address after the thaw")
     assert through_address.request(f"https://{SERVER_NAME}/").status == 200
+
+
+def test_the_pairs_services_run_sandboxed_within_their_documented_exposure(proxies):
+    for proxy in proxies.values():
+        metrics = proxy_vars(proxy).get("reverse_proxy_metrics", False)
+        assert_units_within_documented_exposure(
+            proxy, {"nginx.service", "fail2ban.service", "keepalived.service", UPGRADE_AFTER_DRAIN}
+            | ({"prometheus-nginx-exporter.service"} if metrics else set()))
