@@ -6,8 +6,8 @@ writes, except the files this release changes on purpose (CHANGED_SINCE, said in
 the upgrade then reloads nginx without restarting it (restarts it, if nginx's systemd drop-ins
 are among them), and without such files it neither changes nor reloads nginx. Files only this
 release writes (ADDED_SINCE) are removed before the previous release runs, as on a host that
-never ran this release. Only the programs the role installs (the monitoring check and its probe) are
-each release's own, and the files 1.x kept per site that belong to the host now
+never ran this release. Only the programs the role installs (the monitoring check and its probe)
+are each release's own, and the files 1.x kept per site that belong to the host now
 (/var/lib/ucproxy-nginx/<site>.applied) are removed."""
 import os
 import re
