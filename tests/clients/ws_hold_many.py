@@ -11,6 +11,7 @@ import threading
 import time
 from urllib.parse import urlsplit
 
+from websockets.exceptions import InvalidMessage
 from websockets.sync.client import connect
 
 
@@ -30,12 +31,13 @@ def main() -> int:
     opened, echoed, errors, lock = [], [], [], threading.Lock()
 
     def open_websocket():
-        # Like a ProCall client, a new connection when the opening handshake stalls (see ws_echo.py).
+        # Like a ProCall client, a new connection when the opening handshake stalls or the connection
+        # closes before the answer (see ws_echo.py).
         for attempt in (1, 2, 3):
             try:
                 return connect(args.url, sock=socket.create_connection((host, int(port)), timeout=10), ssl=tls,
                                server_hostname=url.hostname, open_timeout=10)
-            except TimeoutError:
+            except (TimeoutError, InvalidMessage):
                 if attempt == 3:
                     raise
         raise AssertionError("unreachable")

@@ -103,7 +103,8 @@ def test_unattended_upgrades_installs_them_and_nginx_runs_the_new_code_without_d
     before = running_code(host)
     assert all(paths and not any("(deleted)" in path for path in paths) for paths in before.values()), before
     many = ManyWebSockets(client, 200, "updates")
-    assert many.opened()["opened"] == 200
+    opened = many.opened()
+    assert opened["opened"] == 200, opened
     poller = Poller(client, "updates")
     try:
         host.run_expect([0], "systemctl start apt-daily-upgrade.service")  # what the timer starts
