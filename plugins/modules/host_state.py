@@ -126,7 +126,7 @@ options:
   nginx_pid:
     description: The pid file of the running nginx master (nginx.conf's C(pid)).
     type: path
-    default: /run/nginx.pid
+    required: true
   nginx_open_files:
     description:
       - The open files each nginx worker should get. When the host allows fewer, and the running nginx
@@ -527,7 +527,7 @@ def main():
             dhparam=dict(type="dict", options=dict(path=dict(type="path", required=True),
                                                    bits=dict(type="int", required=True))),
             warn=dict(type="bool", default=True),
-            nginx_pid=dict(type="path", default="/run/nginx.pid"),
+            nginx_pid=dict(type="path", required=True),
             nginx_open_files=dict(type="dict", options=dict(wanted=dict(type="int", required=True),
                                                             reason=dict(type="str", required=True))),
             updates=dict(type="dict", options=dict(
