@@ -22,9 +22,18 @@ def documented_limits() -> dict:
 
 
 def sandboxed_units(host) -> set:
-    """The units with the role's sandbox on this host: a drop-in each, and the upgrade's helper."""
+    """The units with the role's sandbox on this host: a drop-in each, and the upgrade's helper
+    (its sandbox is in its unit file)."""
     dropins = host.check_output(f"ls /etc/systemd/system/*.service.d/{SANDBOX_DROPIN} 2>/dev/null || true")
-    return {path.split("/")[-2][:-len(".d")] for path in dropins.split()} | {UPGRADE_AFTER_DRAIN}
+    helper = host.file(f"/etc/systemd/system/{UPGRADE_AFTER_DRAIN}")
+    return ({path.split("/")[-2][:-len(".d")] for path in dropins.split()}
+            | ({UPGRADE_AFTER_DRAIN} if helper.exists and "ProtectSystem=strict" in helper.content_string else set()))
+
+
+def runs_sandboxed(host, unit) -> bool:
+    """The unit's running main process can gain no new privileges, as the sandbox sets."""
+    pid = host.check_output(f"systemctl show --property MainPID --value {unit}")
+    return "NoNewPrivs:\t1" in host.file(f"/proc/{pid}/status").content_string
 
 
 def exposure(host, unit) -> float:
@@ -40,6 +49,10 @@ def assert_units_within_documented_exposure(host, expected_units: set) -> None:
     exposures = {unit: exposure(host, unit) for unit in units}
     assert all(exposures[unit] <= limits[unit] for unit in units), \
         f"exposure above docs/security.md's limits {limits}: {exposures}"
+    # The score reads the unit's settings; the services that run were started under them.
+    running = {unit for unit in units if host.service(unit).is_running}
+    assert running >= expected_units - {"certbot.service", UPGRADE_AFTER_DRAIN}, running
+    assert all(runs_sandboxed(host, unit) for unit in running), running
 
 
 def in_nginx_namespace(host, user: str, command: str):
